@@ -1,0 +1,62 @@
+"""Osuva's entry point.
+
+`python app.py [--host H] [--port P]` migrates the database and starts the async
+server (eventlet by default; OSUVA_ASYNC_MODE=threading or gevent also work).
+`flask --app app COMMAND` runs the management commands.
+
+This is the only module that touches the async library: it must patch the standard
+library before anything else is imported.
+"""
+import os
+import sys
+
+if __name__ == "__main__" and os.environ.get("OSUVA_ASYNC_MODE", "eventlet") == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+
+import argparse  # noqa: E402
+import resource  # noqa: E402
+
+from dialogue import create_app  # noqa: E402
+from dialogue.config import lan_address  # noqa: E402
+from dialogue.extensions import socketio  # noqa: E402
+
+MAX_CONNECTIONS = 5000
+
+
+def raise_open_file_limit(wanted: int) -> None:
+    """Each phone is a socket: lift the soft open-file limit (often 1,024) toward `wanted`."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Run the Osuva server.")
+    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument("--port", type=int, default=5000)
+    args = parser.parse_args(argv)
+    application = create_app({"PORT": args.port})
+    raise_open_file_limit(MAX_CONNECTIONS + 100)
+    lan = lan_address()
+    print("Osuva is running:", flush=True)
+    print(f"  on this computer:  http://127.0.0.1:{args.port}/", flush=True)
+    if args.host in ("0.0.0.0", "::"):
+        print(f"  on the same Wi-Fi: http://{lan}:{args.port}/", flush=True)
+    print(f"  QR codes point to: {application.config['PUBLIC_URL']}/", flush=True)
+    sys.stdout.flush()
+    kwargs = {}
+    if application.config["ASYNC_MODE"] == "eventlet":
+        kwargs["max_size"] = MAX_CONNECTIONS  # eventlet's default is 1,024 connections
+        kwargs["log_output"] = False          # its access log would print client addresses
+    elif application.config["ASYNC_MODE"] == "threading":
+        kwargs["allow_unsafe_werkzeug"] = True
+    socketio.run(application, host=args.host, port=args.port, **kwargs)
+
+
+if __name__ == "__main__":
+    main()
+else:
+    app = create_app()

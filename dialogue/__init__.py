@@ -1,0 +1,98 @@
+"""Osuva: participatory dialogue facilitation.
+
+`create_app(overrides)` builds the Flask app: settings, database, languages,
+sockets, blueprints, error handlers and CLI commands.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from flask import Flask, render_template
+from flask_babel import get_locale, gettext
+
+from . import activities, db, i18n, live, methods, ratelimit, security
+from .config import Config, lan_address
+from .extensions import babel, csrf, socketio
+
+SOCKET_BUFFER_LIMIT = 64 * 1024
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application; `overrides` replace settings (tests use this)."""
+    app = Flask(__name__, static_folder="../static", template_folder="../templates",
+                instance_relative_config=True)
+    config = Config().as_dict()
+    config.update(overrides or {})
+    app.config.update(config)
+    if not app.config["PUBLIC_URL"]:
+        port = app.config.get("PORT", 5000)
+        app.config["PUBLIC_URL"] = f"http://{lan_address()}:{port}"
+    app.instance_path = str(app.config["INSTANCE_PATH"])
+    _quiet_access_log()
+
+    if app.config["AUTO_MIGRATE"]:
+        db.upgrade(app.config["DATABASE_URL"])
+    db.init_app(app)
+    i18n.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    security.init_app(app)
+    methods.load()
+    # The handlers must be declared before init_app, so that every app built by the
+    # factory (tests build many) gets them.
+    from . import realtime  # noqa: F401
+    socketio.init_app(
+        app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
+        max_http_buffer_size=SOCKET_BUFFER_LIMIT,
+        # None = same origin only: the Origin header must match the Host the page came from.
+        cors_allowed_origins=None,
+        logger=False, engineio_logger=False)
+    live.init_app(app)
+    ratelimit.reset()
+
+    from .auth.routes import bp as auth_bp
+    from .facilitate.routes import bp as facilitate_bp
+    from .participate.routes import bp as participate_bp
+    from .screen.routes import bp as screen_bp
+    for bp in (auth_bp, participate_bp, screen_bp, facilitate_bp):
+        app.register_blueprint(bp)
+
+    from . import cli
+    cli.init_app(app)
+    _register_error_handlers(app)
+    app.jinja_env.globals.update(LANGUAGE_NAMES=i18n.LANGUAGE_NAMES, current_lang=lambda: str(get_locale()),
+                                 new_client_id=lambda: uuid.uuid4().hex,
+                                 method_name=lambda key: methods.get(key).name(str(get_locale()))
+                                 if methods.get(key) else key,
+                                 state_name=state_name, kind_name=lambda kind: activities.get(kind).label())
+    return app
+
+
+def state_name(state: str) -> str:
+    """A dialogue state's name for people."""
+    from flask_babel import lazy_gettext as _l
+    names = {"draft": _l("Draft"), "open": _l("Open for answers"), "running": _l("Running"),
+             "closed": _l("Closed"), "archived": _l("Archived")}
+    return str(names.get(state, state))
+
+
+def _quiet_access_log() -> None:
+    # The default request log prints client addresses; participants' IPs are never logged.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    def page(code: int, message: str):
+        db.session.rollback()
+        return render_template("error.html", code=code, message=message), code
+
+    app.register_error_handler(400, lambda e: page(400, gettext("The request was not valid. Go back and try again.")))
+    app.register_error_handler(403, lambda e: page(403, gettext("You do not have access to this page.")))
+    app.register_error_handler(404, lambda e: page(404, gettext("This page was not found.")))
+    app.register_error_handler(413, lambda e: page(413, gettext("That was too large to send.")))
+    app.register_error_handler(429, lambda e: page(429, gettext("Too many tries. Wait a minute and try again.")))
+    app.register_error_handler(500, lambda e: page(500, gettext("Something went wrong on the server. Nothing was saved; try again.")))
+    from flask_wtf.csrf import CSRFError
+    app.register_error_handler(CSRFError, lambda e: page(400, gettext("The form had expired. Reload the page and try again.")))

@@ -1,0 +1,66 @@
+"""The activity interface and its registry.
+
+An activity is a kind of step (info, prompt, dots, ...). Each kind registers one
+instance under its key; the rest of the app asks the registry, never a kind
+directly. Methods are data made of steps; activities are the code behind them.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy.orm import Session
+
+from ..actors import Actor
+from ..models import Step
+
+REGISTRY: dict[str, "Activity"] = {}
+
+
+def register(cls: type["Activity"]) -> type["Activity"]:
+    """Class decorator: register one instance of an activity kind under its key."""
+    REGISTRY[cls.key] = cls()
+    return cls
+
+
+def get(kind: str) -> "Activity":
+    return REGISTRY[kind]
+
+
+class Activity:
+    """Base class of every activity kind; subclasses override what they need."""
+
+    key: ClassVar[str] = ""
+    #: The template (under templates/activities/) that renders the phone view.
+    participant_template: ClassVar[str] = "activities/info.html"
+    #: Whether participants write in this step (the screen/console shows a wall).
+    collects_contributions: ClassVar[bool] = False
+
+    def label(self) -> str:
+        """The kind's name for the facilitator, translated."""
+        return self.key
+
+    def default_config(self) -> dict[str, Any]:
+        """The settings of a new step of this kind."""
+        return {"phones_down": False}
+
+    def clean_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        """Validate a step's settings; return them complete, or raise ValueError."""
+        if not isinstance(config, dict):
+            raise ValueError("config must be an object")
+        merged = {**self.default_config(), **config}
+        unknown = set(merged) - set(self.default_config())
+        if unknown:
+            raise ValueError(f"unknown settings for {self.key}: {sorted(unknown)}")
+        return merged
+
+    def participant_context(self, s: Session, step: Step, actor: Actor | None) -> dict[str, Any]:
+        """Template variables for the phone view of `step` as seen by `actor`."""
+        return {}
+
+    def live_state(self, s: Session, step: Step, *, staff: bool) -> dict[str, Any]:
+        """JSON for the screen and the console (aggregates only, never who did what)."""
+        return {}
+
+    def export(self, s: Session, step: Step) -> dict[str, Any]:
+        """This step's part of the JSON export beyond kind and texts."""
+        return {}

@@ -1,0 +1,82 @@
+"""`prompt`: open contributions, on a live wall on the screen or hidden from it.
+
+With `private_notes` set, a contribution is a note to self that only its author
+sees until they choose to share it (anonymously).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..actors import EVERYONE_WHO_WRITES
+from ..commands import CommandContext, command
+from ..models import Contribution
+from ..synthesis import pii
+from ..textclean import clean_text
+from .base import Activity, register
+
+MAX_LENGTH = 1000
+
+
+@register
+class Prompt(Activity):
+    key = "prompt"
+    participant_template = "activities/prompt.html"
+    collects_contributions = True
+
+    def label(self):
+        return _l("Open question")
+
+    def default_config(self) -> dict[str, Any]:
+        return {"phones_down": False, "wall": True, "max_length": 500,
+                "private_notes": False, "open_early": False}
+
+    def clean_config(self, config):
+        config = super().clean_config(config)
+        if not isinstance(config["max_length"], int) or not 10 <= config["max_length"] <= MAX_LENGTH:
+            raise ValueError(f"max_length must be 10..{MAX_LENGTH}")
+        return config
+
+    def participant_context(self, s, step, actor):
+        mine = []
+        if actor is not None and actor.participant_id is not None:
+            mine = list(s.scalars(select(Contribution).where(
+                Contribution.step_id == step.id, Contribution.participant_id == actor.participant_id,
+                Contribution.hidden.is_(False)).order_by(Contribution.id)))
+        return {"mine": mine, "max_length": step.config.get("max_length", 500)}
+
+    def live_state(self, s, step, *, staff):
+        count = s.scalar(select(func.count()).select_from(Contribution).where(
+            Contribution.step_id == step.id, Contribution.hidden.is_(False),
+            Contribution.source.in_(("participant", "staff"))))
+        return {"contributions": count}
+
+    def export(self, s, step):
+        rows = s.scalars(select(Contribution).where(
+            Contribution.step_id == step.id, Contribution.hidden.is_(False),
+            Contribution.private.is_(False), Contribution.source.in_(("participant", "staff")))
+            .order_by(Contribution.id))
+        return {"contributions": [
+            {"id": c.id, "text": pii.mask(c.text), "entered_by_staff": c.source == "staff",
+             "theme_id": c.theme_id, "author_role": c.author_role}
+            for c in rows]}
+
+
+@command("contribute", roles=EVERYONE_WHO_WRITES)
+def contribute(ctx: CommandContext) -> dict:
+    """Add a contribution to a prompt step (staff: on behalf of someone without a phone)."""
+    step = ctx.open_step(kind="prompt")
+    text = clean_text(ctx.payload.get("text"), step.config.get("max_length", 500))
+    private = bool(step.config.get("private_notes")) and ctx.actor.participant_id is not None
+    c = Contribution(
+        dialogue_id=ctx.dialogue.id, step_id=step.id, text=text, private=private,
+        participant_id=ctx.actor.participant_id, helper_id=ctx.actor.helper_id,
+        source="participant" if ctx.actor.participant_id else "staff",
+        author_role=ctx.actor.declared_role, pii=bool(pii.find(text)))
+    ctx.s.add(c)
+    ctx.s.flush()
+    ctx.changed(step, wall=True)
+    message = _l("Saved. Only you can see this note.") if private else _l("Sent. Thank you!")
+    return {"id": c.id, "message": str(message)}

@@ -1,0 +1,115 @@
+"""Who is acting: the role of a request or socket connection in one dialogue.
+
+An actor is resolved afresh for every request and every socket event, so that a
+revoked helper link or a removed participant stops working at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from flask import session as cookie
+from sqlalchemy import select
+
+from . import db
+from .models import Dialogue, DialogueShare, Helper, Participant
+
+PARTICIPANT, HELPER, FACILITATOR, SCREEN = "participant", "helper", "facilitator", "screen"
+STAFF = frozenset({HELPER, FACILITATOR})
+EVERYONE_WHO_WRITES = frozenset({PARTICIPANT, HELPER, FACILITATOR})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A role in one dialogue; exactly one of the id fields is set (none for screen)."""
+    role: str
+    dialogue_id: int
+    participant_id: int | None = None
+    helper_id: int | None = None
+    facilitator_id: int | None = None
+    table: str = ""
+    declared_role: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable name for idempotency records and rate limits (never personal)."""
+        ident = self.participant_id or self.helper_id or self.facilitator_id or 0
+        return f"{self.role[0]}:{ident}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+# -- participants: a random token per dialogue in the signed session cookie ------
+
+def participant_token(dialogue_id: int) -> str | None:
+    return (cookie.get("p") or {}).get(str(dialogue_id))
+
+
+def remember_participant(dialogue_id: int, token: str) -> None:
+    tokens = dict(cookie.get("p") or {})
+    tokens[str(dialogue_id)] = token
+    # Keep the cookie small: the newest few dialogues are enough.
+    cookie["p"] = dict(list(tokens.items())[-8:])
+    cookie.permanent = True
+
+
+def participant_actor(dialogue: Dialogue, token: str | None = None) -> Actor | None:
+    token = token or participant_token(dialogue.id)
+    if not token:
+        return None
+    p = db.session.scalar(select(Participant).where(
+        Participant.token_hash == hash_token(token), Participant.dialogue_id == dialogue.id))
+    if p is None or p.removed:
+        return None
+    return Actor(PARTICIPANT, dialogue.id, participant_id=p.id, declared_role=p.role)
+
+
+# -- facilitators: logged in with the session cookie ---------------------------
+
+def current_facilitator_id() -> int | None:
+    return cookie.get("fid")
+
+
+def can_run(facilitator_id: int | None, dialogue: Dialogue) -> bool:
+    """The owner and co-facilitators may run a dialogue; nobody else."""
+    if facilitator_id is None:
+        return False
+    if dialogue.owner_id == facilitator_id:
+        return True
+    return db.session.get(DialogueShare, (dialogue.id, facilitator_id)) is not None
+
+
+def facilitator_actor(dialogue: Dialogue, facilitator_id: int | None = None) -> Actor | None:
+    fid = facilitator_id if facilitator_id is not None else current_facilitator_id()
+    if not can_run(fid, dialogue):
+        return None
+    return Actor(FACILITATOR, dialogue.id, facilitator_id=fid)
+
+
+# -- helpers and screens: secret links ----------------------------------------
+
+def helper_actor(token: str | None) -> Actor | None:
+    if not token:
+        return None
+    h = db.session.scalar(select(Helper).where(Helper.token == token))
+    if h is None or h.revoked:
+        return None
+    return Actor(HELPER, h.dialogue_id, helper_id=h.id, table=h.table,
+                 declared_role="decision_maker" if h.kind == "decision_maker" else None)
+
+
+def screen_dialogue(token: str | None) -> Dialogue | None:
+    if not token:
+        return None
+    return db.session.scalar(select(Dialogue).where(Dialogue.screen_token == token))

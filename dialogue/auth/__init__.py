@@ -1,0 +1,1 @@
+"""Facilitator accounts: login and logout."""

@@ -1,0 +1,58 @@
+"""Login and logout for facilitators; login attempts are limited per browser."""
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from ..actors import current_facilitator_id
+from .accounts import authenticate
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+LOGIN_LIMIT = 5
+LOGIN_WINDOW = 300
+
+
+def login_required(view):
+    """Send anyone not logged in to the login page."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_facilitator_id() is None:
+            return redirect(url_for("auth.login", next=request.path))
+        return view(*args, **kwargs)
+    return wrapped
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        recent = [t for t in session.get("failed_logins", []) if t > time.time() - LOGIN_WINDOW]
+        if len(recent) >= LOGIN_LIMIT:
+            return render_template("auth/login.html", form=form,
+                                   error=_("Too many tries. Wait a few minutes and try again.")), 429
+        account = authenticate(form.email.data, form.password.data)
+        if account is not None:
+            session.pop("failed_logins", None)
+            session["fid"] = account.id
+            session.permanent = True
+            target = request.args.get("next", "")
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for("facilitate.dashboard")
+            return redirect(target)
+        session["failed_logins"] = recent + [time.time()]
+        error = _("The e-mail or the password is wrong.")
+    elif form.errors:
+        error = next(iter(form.errors.values()))[0]
+    return render_template("auth/login.html", form=form, error=error), 400 if error else 200
+
+
+@bp.post("/logout")
+def logout():
+    session.pop("fid", None)
+    return redirect(url_for("participate.home"))

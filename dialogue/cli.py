@@ -1,0 +1,73 @@
+"""Flask commands: accounts, dialogues, exports."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask
+
+from . import db
+from .auth.accounts import by_email, create_facilitator
+from .dialogues import create_dialogue
+from .models import Dialogue
+from .state import join_url
+
+
+@click.command("create-facilitator")
+@click.argument("email")
+@click.option("--password", help="Asked for when not given.")
+def create_facilitator_command(email: str, password: str | None) -> None:
+    """Create a facilitator account."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        account = create_facilitator(email, password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created facilitator {account.email}")
+
+
+@click.command("new-dialogue")
+@click.option("--method", "method_key", required=True, help="A method key, e.g. ideakierros.")
+@click.option("--title", required=True)
+@click.option("--owner", required=True, help="The owning facilitator's e-mail.")
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default="fi")
+def new_dialogue_command(method_key: str, title: str, owner: str, lang: str) -> None:
+    """Create a dialogue from a method and print it as JSON."""
+    from flask import url_for
+    account = by_email(owner)
+    if account is None:
+        raise click.ClickException(f"no facilitator {owner}")
+    try:
+        d = create_dialogue(account, method_key, title, lang)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    base = join_url(d).rsplit("/j/", 1)[0]
+    click.echo(json.dumps({"id": d.id, "code": d.code, "join_url": join_url(d),
+                           "screen_url": f"{base}/s/{d.screen_token}",
+                           "console_url": f"{base}/console/d/{d.id}"}))
+
+
+@click.command("export")
+@click.argument("dialogue_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+def export_command(dialogue_id: int, fmt: str, out: str) -> None:
+    """Export a dialogue to a file (or standard output)."""
+    from .export.json_export import export_dialogue
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        raise click.ClickException(f"no dialogue {dialogue_id}")
+    body = json.dumps(export_dialogue(db.session, dialogue), ensure_ascii=False, indent=2)
+    if out == "-":
+        sys.stdout.write(body + "\n")
+    else:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(body)
+        click.echo(f"Wrote {out}")
+
+
+def init_app(app: Flask) -> None:
+    for cmd in (create_facilitator_command, new_dialogue_command, export_command):
+        app.cli.add_command(cmd)

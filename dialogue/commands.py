@@ -1,0 +1,234 @@
+"""Domain commands: the one code path for every write.
+
+A command is a function registered under a name with the roles that may call it.
+The HTML form route and the socket event both call `dispatch(actor, name, payload)`:
+
+    authorise -> validate -> one transaction (with an idempotency record) -> commit
+    -> live updates -> the acknowledgement.
+
+A write carries a client-made `client_id`; the acknowledgement is stored in the same
+transaction as the write, so a resent `client_id` returns the first answer and
+changes nothing (exactly once).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from . import db, live
+from .actors import Actor
+from .models import AuditEvent, Dialogue, ProcessedWrite, Step
+from .textclean import InvalidInput, clean_client_id, clean_int
+
+log = logging.getLogger(__name__)
+
+WRITABLE_STATES = ("open", "running")
+
+
+class CommandError(Exception):
+    """A refusal with a translated message for the person; nothing was changed."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class Command:
+    name: str
+    func: Callable[["CommandContext"], dict[str, Any] | None]
+    roles: frozenset[str]
+    audit: bool = False
+
+
+REGISTRY: dict[str, Command] = {}
+
+
+def command(name: str, roles, *, audit: bool = False):
+    """Register a command under `name`, callable by the given actor roles."""
+    def decorate(func):
+        REGISTRY[name] = Command(name, func, frozenset(roles), audit)
+        return func
+    return decorate
+
+
+@dataclass
+class CommandContext:
+    """What a command works with: the session, the actor, the payload, the dialogue."""
+    s: Session
+    actor: Actor
+    payload: dict[str, Any]
+    dialogue: Dialogue
+    effects: list[Callable[[], None]] = field(default_factory=list)
+
+    def fail(self, message) -> None:
+        raise CommandError(message)
+
+    def step(self, key: str = "step_id") -> Step:
+        """The step named in the payload; it must belong to this dialogue."""
+        step_id = clean_int(self.payload.get(key), 1, 2**31)
+        step = self.s.get(Step, step_id)
+        if step is None or step.dialogue_id != self.dialogue.id:
+            self.fail(_l("This step does not exist."))
+        return step
+
+    def open_step(self, kind: str | tuple[str, ...] | None = None, key: str = "step_id") -> Step:
+        """The payload's step, if it takes writes now: the current step, or one open early.
+
+        Staff may also write to other steps (paper entries afterwards) until closing.
+        """
+        step = self.step(key)
+        kinds = (kind,) if isinstance(kind, str) else kind
+        if kinds and step.kind not in kinds:
+            self.fail(_l("This step does not take this answer."))
+        current = step.id == self.dialogue.current_step_id
+        early = step.config.get("open_early") and self.dialogue.state == "open"
+        if not (current or early or self.actor.is_staff):
+            self.fail(_l("This step is closed. Look at the current step."))
+        return step
+
+    def changed(self, step: Step | None = None, *, wall: bool = False, tally: bool = False,
+                everyone: bool = False) -> None:
+        """Ask for live updates once the transaction has committed."""
+        did = self.dialogue.id
+        if everyone:
+            self.effects.append(lambda: live.dialogue_changed(did))
+        if wall:
+            self.effects.append(lambda: live.wall_changed(did))
+        if tally:
+            self.effects.append(lambda: live.tally_changed(did))
+
+    def audit(self, action: str, **detail) -> None:
+        """Record a staff action (never a participant's)."""
+        if self.actor.is_staff:
+            self.s.add(AuditEvent(dialogue_id=self.dialogue.id, actor=self.actor.key,
+                                  action=action, detail=detail))
+
+
+def _error(message) -> dict[str, Any]:
+    return {"ok": False, "error": str(message)}
+
+
+def dispatch(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
+    """Run command `name` for `actor` with `payload`; return the acknowledgement.
+
+    Never raises for bad input or refusals: the answer says `ok: false` with a
+    translated `error`, and nothing is changed.
+    """
+    cmd = REGISTRY.get(name) if isinstance(name, str) else None
+    if cmd is None:
+        return _error(_l("Unknown action."))
+    if actor is None or actor.role not in cmd.roles:
+        return _error(_l("You are not allowed to do this."))
+    if not isinstance(payload, dict):
+        return _error(_l("The request is not valid. Reload the page."))
+    try:
+        client_id = clean_client_id(payload.get("client_id"))
+    except InvalidInput as exc:
+        return _error(exc.message)
+    for attempt in range(3):
+        try:
+            return _run(cmd, actor, payload, client_id)
+        except IntegrityError:
+            # A concurrent copy of this write won the race (or a unique rule was hit):
+            # return the stored acknowledgement if there is one.
+            stored = _stored_ack(actor, client_id)
+            if stored is not None:
+                return stored
+            return _error(_l("That was already recorded."))
+        except OperationalError:
+            log.warning("database busy running %s (attempt %d)", name, attempt + 1)
+    return _error(_l("The server is busy. Your answer was not saved; try again."))
+
+
+def _stored_ack(actor: Actor, client_id: str) -> dict[str, Any] | None:
+    s = db.session()
+    s.rollback()
+    row = s.scalar(select(ProcessedWrite).where(
+        ProcessedWrite.dialogue_id == actor.dialogue_id, ProcessedWrite.actor == actor.key,
+        ProcessedWrite.client_id == client_id))
+    return dict(row.response, duplicate=True) if row else None
+
+
+def _run(cmd: Command, actor: Actor, payload: dict, client_id: str) -> dict[str, Any]:
+    effects: list[Callable[[], None]] = []
+    try:
+        with db.write() as s:
+            done = s.scalar(select(ProcessedWrite).where(
+                ProcessedWrite.dialogue_id == actor.dialogue_id, ProcessedWrite.actor == actor.key,
+                ProcessedWrite.client_id == client_id))
+            if done is not None:
+                return dict(done.response, duplicate=True)
+            dialogue = s.get(Dialogue, actor.dialogue_id)
+            if dialogue is None:
+                raise CommandError(_l("This dialogue does not exist."))
+            if dialogue.state not in WRITABLE_STATES and actor.role != "facilitator":
+                raise CommandError(_l("This dialogue is closed. Thank you for taking part."))
+            ctx = CommandContext(s, actor, payload, dialogue)
+            result = cmd.func(ctx) or {}
+            if cmd.audit:
+                ctx.audit(cmd.name, **{k: v for k, v in payload.items() if k != "client_id"})
+            response = {"ok": True, **result}
+            s.add(ProcessedWrite(dialogue_id=dialogue.id, actor=actor.key, client_id=client_id,
+                                 response=response))
+            effects = ctx.effects
+    except (CommandError, InvalidInput) as exc:
+        return _error(exc.message)
+    for effect in effects:
+        effect()
+    return response
+
+
+# -- running a dialogue (staff) -------------------------------------------------
+
+STAFF_ONLY = frozenset({"facilitator"})
+SCREEN_MODES = ("qr", "step", "results", "pause")
+
+
+@command("go_to_step", roles=STAFF_ONLY, audit=True)
+def go_to_step(ctx: CommandContext) -> dict:
+    """Move the dialogue to a step; every phone and the screen follow."""
+    step = ctx.step()
+    ctx.dialogue.current_step_id = step.id
+    if ctx.dialogue.state in ("draft", "open"):
+        ctx.dialogue.state = "running"
+    ctx.changed(everyone=True)
+    return {"step_id": step.id}
+
+
+@command("set_hidden", roles=STAFF_ONLY, audit=True)
+def set_hidden(ctx: CommandContext) -> dict:
+    """Hide or restore a contribution (hidden: off the screen and out of exports)."""
+    from .models import Contribution
+    cid = clean_int(ctx.payload.get("contribution_id"), 1, 2**31)
+    c = ctx.s.get(Contribution, cid)
+    if c is None or c.dialogue_id != ctx.dialogue.id:
+        ctx.fail(_l("This contribution does not exist."))
+    c.hidden = bool(ctx.payload.get("hidden"))
+    ctx.changed(wall=True)
+    return {"contribution_id": c.id, "hidden": c.hidden}
+
+
+@command("screen_mode", roles=STAFF_ONLY, audit=True)
+def screen_mode(ctx: CommandContext) -> dict:
+    """Choose what the screen shows: the QR code, the step, the results or a pause slide."""
+    mode = ctx.payload.get("mode")
+    if mode not in SCREEN_MODES:
+        ctx.fail(_l("The choice is not valid."))
+    ctx.dialogue.screen_mode = mode
+    ctx.changed(wall=True)
+    return {"mode": mode}
+
+
+@command("lock_join", roles=STAFF_ONLY, audit=True)
+def lock_join(ctx: CommandContext) -> dict:
+    """Lock or unlock joining (those already in stay in)."""
+    ctx.dialogue.join_locked = bool(ctx.payload.get("locked"))
+    ctx.changed(wall=True)
+    return {"locked": ctx.dialogue.join_locked}

@@ -1,0 +1,69 @@
+"""Settings read from environment variables (OSUVA_*), with embedded defaults.
+
+Everything has a default so that `python app.py` works on a facilitator's laptop
+with no other service: SQLite in `instance/`, a generated secret key kept there too.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance: Path) -> str:
+    """Return OSUVA_SECRET_KEY, or a key generated once and kept in `instance/`."""
+    if os.environ.get("OSUVA_SECRET_KEY"):
+        return os.environ["OSUVA_SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def lan_address() -> str:
+    """The address other devices on this network reach us at (no packet is sent)."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        # connect() on UDP only picks the outgoing interface; nothing goes out.
+        probe.connect(("10.255.255.255", 1))
+        return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+
+
+class Config:
+    """The application settings; `create_app(overrides)` may replace any of them."""
+
+    def __init__(self) -> None:
+        env = os.environ.get
+        self.INSTANCE_PATH = Path(env("OSUVA_INSTANCE_PATH", BASE_DIR / "instance"))
+        self.SECRET_KEY = _secret_key(self.INSTANCE_PATH)
+        self.DATABASE_URL = env("OSUVA_DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'osuva.sqlite3'}")
+        self.PUBLIC_URL = env("OSUVA_PUBLIC_URL", "")  # empty: detected at start-up
+        self.ASYNC_MODE = env("OSUVA_ASYNC_MODE", "eventlet")
+        self.MESSAGE_QUEUE = env("OSUVA_MESSAGE_QUEUE") or None
+        self.AUTO_MIGRATE = env("OSUVA_AUTO_MIGRATE", "1") == "1"
+        self.DB_POOL_SIZE = int(env("OSUVA_DB_POOL_SIZE", "20"))
+        # Flask / extensions
+        self.MAX_CONTENT_LENGTH = 64 * 1024  # no form needs more; uploads get their own limit
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env("OSUVA_SECURE_COOKIES", "0") == "1"
+        self.PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+        self.WTF_CSRF_TIME_LIMIT = None  # a dialogue can be open for days
+        self.BABEL_DEFAULT_LOCALE = "fi"
+        self.LANGUAGES = ("fi", "sv", "en")
+        self.TALLY_INTERVAL = float(env("OSUVA_TALLY_INTERVAL", "0.3"))
+        self.MIN_GROUP_SIZE = int(env("OSUVA_MIN_GROUP_SIZE", "5"))
+        self.ACCESSIBILITY_CONTACT = env("OSUVA_ACCESSIBILITY_CONTACT", "saavutettavuus@example.fi")
+        self.TESTING = False
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}

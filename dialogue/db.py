@@ -1,0 +1,96 @@
+"""Database engine, the per-request session and the write transaction.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout sized for bursts.
+Every write goes through `write()`, which on SQLite starts with BEGIN IMMEDIATE, so
+that budget checks and inserts of one command are serialised with other writers
+(no lost update between the check and the insert). On PostgreSQL the commands lock
+the rows they check (SELECT ... FOR UPDATE).
+"""
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from flask import Flask
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+engine: Engine | None = None
+session: scoped_session[Session] = scoped_session(sessionmaker(expire_on_commit=False))
+
+
+def make_engine(url: str, pool_size: int = 20) -> Engine:
+    """Create the engine with the pragmas/pool each backend needs."""
+    if url.startswith("sqlite"):
+        eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(eng, "connect")
+        def _on_connect(dbapi_conn, _record):
+            # Let SQLAlchemy emit BEGIN itself (pysqlite's own handling defers it).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(eng, "begin")
+        def _on_begin(conn):
+            mode = "IMMEDIATE" if conn.get_execution_options().get("osuva_write") else "DEFERRED"
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return eng
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+@contextlib.contextmanager
+def write() -> Iterator[Session]:
+    """One write transaction: commit on success, roll back on any exception.
+
+    Any read transaction the request had open is ended first, so the write starts
+    fresh (BEGIN IMMEDIATE on SQLite) and sees the latest committed state.
+    """
+    s = session()
+    s.rollback()
+    s.connection(execution_options={"osuva_write": True})
+    try:
+        yield s
+        s.commit()
+    except BaseException:
+        s.rollback()
+        raise
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str) -> None:
+    """Bring the database schema to the newest migration (creates SQLite files)."""
+    alembic_command.upgrade(alembic_config(url), "head")
+
+
+def init_app(app: Flask) -> None:
+    """Bind the engine and remove the session at the end of every request."""
+    global engine
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url, app.config["DB_POOL_SIZE"])
+    session.remove()
+    session.configure(bind=engine)
+    app.extensions["osuva_engine"] = engine
+
+    @app.teardown_appcontext
+    def _remove_session(_exc):
+        session.remove()

@@ -1,0 +1,1 @@
+"""Exports: one report model rendered to many formats."""

@@ -1,0 +1,1 @@
+"""The facilitator's console: dashboard, create, run, moderate, export."""

@@ -1,0 +1,219 @@
+"""SQLAlchemy 2 typed models.
+
+Participants are anonymous: a row holds a hash of the random token kept in the
+participant's signed cookie, and optionally a self-declared role and municipality.
+No name, IP address or user agent is ever stored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, func)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATES = ("draft", "open", "running", "closed", "archived")
+ROLES = ("resident", "expert", "decision_maker", "other")
+HELPER_KINDS = ("scribe", "table_host", "recorder", "decision_maker")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Facilitator(Base):
+    __tablename__ = "facilitator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Dialogue(Base):
+    __tablename__ = "dialogue"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True)
+    screen_token: Mapped[str] = mapped_column(String(64), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id"))
+    method: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(2), default="fi")
+    municipality: Mapped[str] = mapped_column(String(40), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    date: Mapped[Optional[dt.date]] = mapped_column(nullable=True)
+    organiser: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(10), default="running")
+    join_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    ask_role: Mapped[bool] = mapped_column(Boolean, default=False)
+    screen_mode: Mapped[str] = mapped_column(String(10), default="step")  # qr | step | results | pause
+    current_step_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("step.id", use_alter=True, ondelete="SET NULL"), nullable=True)
+    retention_days: Mapped[int] = mapped_column(Integer, default=180)
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    owner: Mapped[Facilitator] = relationship()
+    steps: Mapped[list["Step"]] = relationship(
+        back_populates="dialogue", order_by="Step.position", foreign_keys="Step.dialogue_id",
+        cascade="all, delete-orphan")
+    __table_args__ = (CheckConstraint(f"state in {STATES}", name="dialogue_state"),)
+
+
+class DialogueShare(Base):
+    """A co-facilitator: another facilitator account that may run this dialogue."""
+    __tablename__ = "dialogue_share"
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Step(Base):
+    __tablename__ = "step"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    # {"fi": {"title": ..., "body": ...}, "sv": {...}, "en": {...}}
+    texts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Server-side timer: running since `timer_started_at` with `timer_seconds` left then.
+    timer_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    timer_started_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+
+    dialogue: Mapped[Dialogue] = relationship(back_populates="steps", foreign_keys=[dialogue_id])
+
+
+class Participant(Base):
+    __tablename__ = "participant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
+    municipality: Mapped[Optional[str]] = mapped_column(String(40), nullable=True)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Helper(Base):
+    """A secret helper link (scribe, table host, recorder): staff rights, no account."""
+    __tablename__ = "helper"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="scribe")
+    label: Mapped[str] = mapped_column(String(80), default="")
+    table: Mapped[str] = mapped_column(String(80), default="")
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Theme(Base):
+    __tablename__ = "theme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class Contribution(Base):
+    """A text (and later photo) contribution to a step, or a staff note."""
+    __tablename__ = "contribution"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), nullable=True, index=True)
+    helper_id: Mapped[Optional[int]] = mapped_column(ForeignKey("helper.id", ondelete="SET NULL"), nullable=True)
+    # participant | staff (entered by staff for someone without a phone) | note
+    source: Mapped[str] = mapped_column(String(12), default="participant")
+    author_role: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    original_text: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    pii: Mapped[bool] = mapped_column(Boolean, default=False)
+    theme_id: Mapped[Optional[int]] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Acknowledgement(Base):
+    """A participant has read and accepted an info step (e.g. the ground rules)."""
+    __tablename__ = "acknowledgement"
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Item(Base):
+    """Something to vote on in a voting step: from a list or from a contribution."""
+    __tablename__ = "item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE"), nullable=True)
+    participant_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Vote(Base):
+    """One participant's vote on one item (and criterion): the value depends on the kind.
+
+    dots: number of dots; stance: 1 agree / -1 disagree / 0 pass; scale: 1..5;
+    poll: 1 chosen; rank: place (1 = first); questions: 1 upvote.
+    The unique constraint makes "one vote per participant per item" a database rule.
+    """
+    __tablename__ = "vote"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    criterion: Mapped[str] = mapped_column(String(40), default="")
+    value: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (UniqueConstraint("participant_id", "item_id", "criterion", name="one_vote_per_item"),)
+
+
+class StaffCount(Base):
+    """Paper ballots and show-of-hands counts entered by staff: `count` votes of `value`."""
+    __tablename__ = "staff_count"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    criterion: Mapped[str] = mapped_column(String(40), default="")
+    value: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+    helper_id: Mapped[Optional[int]] = mapped_column(ForeignKey("helper.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (CheckConstraint("count >= 0", name="staff_count_nonnegative"),)
+
+
+class ProcessedWrite(Base):
+    """The ack of every client write, so a resent `client_id` is the same write."""
+    __tablename__ = "processed_write"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    actor: Mapped[str] = mapped_column(String(40))
+    client_id: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("dialogue_id", "actor", "client_id", name="one_write_per_client_id"),)
+
+
+class AuditEvent(Base):
+    """What staff did, when (never what participants did)."""
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[Optional[int]] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), nullable=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.current_timestamp())

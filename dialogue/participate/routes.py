@@ -1,0 +1,140 @@
+"""Participant routes: home, join, the current step, and the one write route.
+
+Every write is a form POST to /p/CODE/act that runs the same command as the socket
+event `act`; the page then redirects back (post/redirect/get), so a reload never
+resends. JavaScript only makes the page live.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, gettext as _
+
+from .. import activities, db
+from ..actors import participant_actor, remember_participant
+from ..commands import dispatch
+from ..dialogues import JoinRefused, by_code, join
+from ..forms_util import flash_ack, payload_from_form
+from ..models import Step
+from ..state import public_state, step_texts, timer_state
+from .forms import CodeForm, JoinForm
+
+bp = Blueprint("participate", __name__)
+
+WRONG_CODE_LIMIT = 5
+WRONG_CODE_WINDOW = 60
+
+
+def _too_many_wrong_codes() -> bool:
+    recent = [t for t in session.get("wrong_codes", []) if t > time.time() - WRONG_CODE_WINDOW]
+    session["wrong_codes"] = recent
+    return len(recent) >= WRONG_CODE_LIMIT
+
+
+@bp.route("/", methods=["GET", "POST"])
+def home():
+    """The front page: type the code you see on the screen."""
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        if _too_many_wrong_codes():
+            return render_template("participate/home.html", form=form,
+                                   error=_("Too many wrong codes. Wait a minute and try again.")), 429
+        dialogue = by_code(form.code.data)
+        if dialogue is not None:
+            return redirect(url_for(".join_page", code=dialogue.code))
+        session["wrong_codes"] = session.get("wrong_codes", []) + [time.time()]
+        error = _("No dialogue has this code. Check the code on the screen and try again.")
+    elif form.errors:
+        error = next(iter(form.errors.values()))[0]
+    return render_template("participate/home.html", form=form, error=error), 200 if not error else 400
+
+
+def _dialogue_or_404(code: str):
+    dialogue = by_code(code)
+    if dialogue is None:
+        abort(404)
+    return dialogue
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+def join_page(code: str):
+    """The QR code's address: one tap to join (a GET never creates a participant)."""
+    dialogue = _dialogue_or_404(code)
+    if participant_actor(dialogue) is not None:
+        return redirect(url_for(".step_page", code=dialogue.code))
+    form = JoinForm()
+    error = None
+    if form.validate_on_submit():
+        role = form.role.data if dialogue.ask_role and form.role.data else None
+        municipality = form.municipality.data if dialogue.ask_role and form.municipality.data else None
+        try:
+            token = join(dialogue, role, municipality)
+        except JoinRefused as refused:
+            error = (_("Joining is closed right now. Ask the facilitator.") if str(refused) == "locked"
+                     else _("This dialogue is closed. Thank you for taking part."))
+        else:
+            remember_participant(dialogue.id, token)
+            return redirect(url_for(".step_page", code=dialogue.code))
+    elif form.errors:
+        error = _("The choice is not valid.")
+    return render_template("participate/join.html", dialogue=dialogue, form=form, error=error), \
+        400 if error else 200
+
+
+def _panel_context(code: str):
+    dialogue = _dialogue_or_404(code)
+    actor = participant_actor(dialogue)
+    if actor is None:
+        return None
+    step = db.session.get(Step, dialogue.current_step_id) if dialogue.current_step_id else None
+    context = {"dialogue": dialogue, "actor": actor, "step": step, "public": public_state(db.session, dialogue)}
+    if step is not None:
+        lang = str(get_locale())
+        activity = activities.get(step.kind)
+        context.update(texts=step_texts(step, lang), activity=activity, timer=timer_state(step),
+                       **activity.participant_context(db.session, step, actor))
+    return context
+
+
+@bp.get("/p/<code>")
+def step_page(code: str):
+    """The participant's page: the current step, one task per screen."""
+    context = _panel_context(code)
+    if context is None:
+        return redirect(url_for(".join_page", code=code))
+    return render_template("participate/step.html", **context)
+
+
+@bp.get("/p/<code>/panel")
+def panel(code: str):
+    """The step part of the page alone, for the live page to swap in."""
+    context = _panel_context(code)
+    if context is None:
+        abort(403)
+    return render_template("participate/_panel.html", **context)
+
+
+@bp.post("/p/<code>/act")
+def act(code: str):
+    """Every participant write without JavaScript: the same command as the socket event."""
+    dialogue = _dialogue_or_404(code)
+    payload = payload_from_form(request.form)
+    ack = dispatch(participant_actor(dialogue), payload.pop("action", ""), payload)
+    flash_ack(ack)
+    return redirect(url_for(".step_page", code=dialogue.code) + "#main", code=303)
+
+
+@bp.post("/text-size")
+def text_size():
+    """Larger text on or off; the phone remembers it in its cookie."""
+    session["big_text"] = not session.get("big_text", False)
+    target = request.form.get("next", "/")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/", code=303)
+
+
+@bp.get("/saavutettavuus")
+def accessibility():
+    """The accessibility statement (saavutettavuusseloste)."""
+    return render_template("participate/accessibility.html")

@@ -1,0 +1,1 @@
+"""The projector screen: a secret link per dialogue."""

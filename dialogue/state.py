@@ -1,0 +1,115 @@
+"""The state a client gets: on every (re)connect in full, and after each change.
+
+Participants get the public part of the current step (the rest of their view is
+server-rendered HTML); the screen and staff get the live wall and the aggregates.
+Nothing here says who wrote or voted what.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import activities
+from .models import Contribution, Dialogue, Participant, Step, utcnow
+from .synthesis.pii import mask
+
+WALL_LIMIT = 200
+
+
+def step_texts(step: Step, lang: str) -> dict[str, str]:
+    """A step's title and body in `lang`, falling back to Finnish, then any language."""
+    texts = step.texts or {}
+    for key in (lang, "fi", *texts):
+        if texts.get(key):
+            return {"title": texts[key].get("title", ""), "body": texts[key].get("body", "")}
+    return {"title": "", "body": ""}
+
+
+def timer_state(step: Step | None) -> dict[str, Any]:
+    """Seconds left and whether the timer runs; clients count down from this."""
+    if step is None:
+        return {"seconds": 0, "running": False}
+    left = step.timer_seconds
+    if step.timer_started_at is not None:
+        left -= int((utcnow() - step.timer_started_at).total_seconds())
+    return {"seconds": max(0, left), "running": step.timer_started_at is not None and left > 0}
+
+
+def public_url() -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/")
+
+
+def join_url(dialogue: Dialogue) -> str:
+    return f"{public_url()}/j/{dialogue.code}"
+
+
+def participant_count(s: Session, dialogue_id: int) -> int:
+    return s.scalar(select(func.count()).select_from(Participant).where(
+        Participant.dialogue_id == dialogue_id, Participant.removed.is_(False))) or 0
+
+
+def public_state(s: Session, dialogue: Dialogue) -> dict[str, Any]:
+    """What every phone may know: which step is on, phones-down, the timer."""
+    step = s.get(Step, dialogue.current_step_id) if dialogue.current_step_id else None
+    return {
+        "dialogue_id": dialogue.id,
+        "state": dialogue.state,
+        "step_id": step.id if step else None,
+        "kind": step.kind if step else None,
+        "phones_down": bool(step and step.config.get("phones_down")),
+        "timer": timer_state(step),
+    }
+
+
+def wall(s: Session, step: Step, *, staff: bool) -> list[dict[str, Any]]:
+    """The step's contributions, newest first; masked and without hidden ones for the screen."""
+    query = select(Contribution).where(
+        Contribution.step_id == step.id, Contribution.private.is_(False),
+        Contribution.source.in_(("participant", "staff")))
+    if not staff:
+        query = query.where(Contribution.hidden.is_(False))
+    rows = s.scalars(query.order_by(Contribution.id.desc()).limit(WALL_LIMIT))
+    out = []
+    for c in rows:
+        item = {"id": c.id, "text": mask(c.text) if (c.pii and not staff) else c.text}
+        if staff:
+            item.update(hidden=c.hidden, pii=c.pii, theme_id=c.theme_id, source=c.source)
+        out.append(item)
+    return out
+
+
+def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None = None) -> dict[str, Any]:
+    """The full state for the screen (staff=False) or the console (staff=True)."""
+    lang = lang or dialogue.language
+    step = s.get(Step, dialogue.current_step_id) if dialogue.current_step_id else None
+    state: dict[str, Any] = {
+        **public_state(s, dialogue),
+        "title": dialogue.title,
+        "topic": dialogue.topic,
+        "code": dialogue.code,
+        "join_url": join_url(dialogue),
+        "join_locked": dialogue.join_locked,
+        "screen_mode": dialogue.screen_mode,
+        "participants": participant_count(s, dialogue.id),
+        "step": None,
+    }
+    if step is not None:
+        activity = activities.get(step.kind)
+        results_visible = staff or step.revealed or not step.config.get("hide_results", False)
+        state["step"] = {
+            "id": step.id, "kind": step.kind, "position": step.position,
+            **step_texts(step, lang),
+            "wall": wall(s, step, staff=staff) if activity.collects_contributions and (
+                staff or step.config.get("wall", True)) else None,
+            "revealed": step.revealed,
+            "results": activity.live_state(s, step, staff=staff) if results_visible else None,
+        }
+    return state
+
+
+def iso(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value else None

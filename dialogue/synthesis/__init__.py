@@ -1,0 +1,1 @@
+"""Synthesis: tallies, theme suggestions, opinion groups, personal-data masking."""

@@ -1,0 +1,114 @@
+/* Osuva: sending writes over the socket, exactly once.
+ * A form with class "act" is the no-JavaScript path; here the same fields go to the
+ * socket event "act". Each write keeps its client_id; unacknowledged writes are kept
+ * in localStorage and resent after a reconnect (the server treats a resent client_id
+ * as the same write). All text goes into the page with textContent only. */
+(function () {
+  "use strict";
+
+  function randomId() {
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    var out = "";
+    for (var i = 0; i < bytes.length; i++) { out += ("0" + bytes[i].toString(16)).slice(-2); }
+    return out;
+  }
+
+  function formPayload(form) {
+    var payload = {};
+    var data = new FormData(form);
+    data.forEach(function (value, key) {
+      if (key === "csrf_token") { return; }
+      if (key.slice(-2) === "[]") {
+        key = key.slice(0, -2);
+        (payload[key] = payload[key] || []).push(value);
+      } else {
+        payload[key] = value;
+      }
+    });
+    return payload;
+  }
+
+  function say(text, kind) {
+    var box = document.getElementById("messages");
+    if (!box) { return; }
+    var p = document.createElement("p");
+    p.className = "msg msg-" + (kind || "ok");
+    p.textContent = text;
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    box.appendChild(p);
+  }
+
+  function Outbox(name) {
+    this.key = "osuva-outbox-" + name;
+  }
+  Outbox.prototype.all = function () {
+    try { return JSON.parse(window.localStorage.getItem(this.key) || "[]"); } catch (e) { return []; }
+  };
+  Outbox.prototype.save = function (items) {
+    try { window.localStorage.setItem(this.key, JSON.stringify(items)); } catch (e) { /* private mode */ }
+  };
+  Outbox.prototype.add = function (entry) {
+    var items = this.all();
+    items.push(entry);
+    this.save(items);
+  };
+  Outbox.prototype.remove = function (clientId) {
+    this.save(this.all().filter(function (e) { return e.payload.client_id !== clientId; }));
+  };
+
+  /* Connect a socket and wire every form.act inside `root` (now and after swaps). */
+  function LiveWriter(options) {
+    this.socket = options.socket;
+    this.outbox = new Outbox(options.name);
+    this.onAck = options.onAck || function () {};
+    var self = this;
+    this.socket.on("connect", function () { self.flush(); });
+  }
+  LiveWriter.prototype.send = function (action, payload, form) {
+    var self = this;
+    var entry = { action: action, payload: payload };
+    this.outbox.add(entry);
+    if (!this.socket.connected) { return false; }
+    this.socket.timeout(15000).emit("act", action, payload, function (err, ack) {
+      if (err) { return; } /* no answer: stays in the outbox, resent on reconnect */
+      if (ack && ack.retry) { return; }
+      self.outbox.remove(payload.client_id);
+      self.onAck(ack || {}, form, action);
+    });
+    return true;
+  };
+  LiveWriter.prototype.flush = function () {
+    var self = this;
+    this.outbox.all().forEach(function (entry) {
+      self.socket.timeout(15000).emit("act", entry.action, entry.payload, function (err, ack) {
+        if (err || (ack && ack.retry)) { return; }
+        self.outbox.remove(entry.payload.client_id);
+        self.onAck(ack || {}, null, entry.action);
+      });
+    });
+  };
+  LiveWriter.prototype.wire = function (root) {
+    var self = this;
+    var forms = root.querySelectorAll("form.act");
+    Array.prototype.forEach.call(forms, function (form) {
+      if (form.getAttribute("data-wired")) { return; }
+      form.setAttribute("data-wired", "1");
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var payload = formPayload(form);
+        var action = payload.action;
+        delete payload.action;
+        var sent = self.send(action, payload, form);
+        /* A new id for the next write from this same form. */
+        var idField = form.querySelector("input[name=client_id]");
+        if (idField) { idField.value = randomId(); }
+        var button = form.querySelector("button[type=submit]");
+        if (button) { button.disabled = true; setTimeout(function () { button.disabled = false; }, 800); }
+        if (!sent && self.offlineText) { say(self.offlineText, "error"); }
+      });
+    });
+  };
+
+  window.Osuva = { randomId: randomId, say: say, LiveWriter: LiveWriter, formPayload: formPayload };
+})();

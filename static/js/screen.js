@@ -1,0 +1,89 @@
+/* Osuva projector screen: the live state, drawn with textContent only. */
+(function () {
+  "use strict";
+  if (!window.io) { return; }
+  var body = document.body;
+  var socket = window.io({ auth: { role: "screen", dialogue: body.getAttribute("data-dialogue"), token: body.getAttribute("data-token") } });
+  var timerHandle = null;
+
+  function text(id, value) {
+    var el = document.getElementById(id);
+    if (el) { el.textContent = value == null ? "" : String(value); }
+  }
+
+  function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } }
+
+  function renderBars(container, results) {
+    clear(container);
+    if (!results || !results.bars) { return; }
+    var list = document.createElement("ul");
+    list.className = "bars";
+    results.bars.forEach(function (bar) {
+      var li = document.createElement("li");
+      var label = document.createElement("div");
+      label.className = "bar-label";
+      var name = document.createElement("span");
+      name.textContent = bar.label;
+      var value = document.createElement("span");
+      value.textContent = bar.text != null ? bar.text : String(bar.value);
+      label.appendChild(name);
+      label.appendChild(value);
+      var track = document.createElement("div");
+      track.className = "bar";
+      var fill = document.createElement("span");
+      fill.style.width = Math.round(Math.max(0, Math.min(1, bar.share || 0)) * 100) + "%";
+      track.appendChild(fill);
+      li.appendChild(label);
+      li.appendChild(track);
+      list.appendChild(li);
+    });
+    container.appendChild(list);
+  }
+
+  function runTimer(timer) {
+    var el = document.getElementById("timer");
+    if (timerHandle) { clearInterval(timerHandle); timerHandle = null; }
+    if (!timer || !timer.seconds) { el.hidden = true; return; }
+    el.hidden = false;
+    var started = Date.now();
+    function draw() {
+      var left = timer.running ? Math.max(0, timer.seconds - Math.floor((Date.now() - started) / 1000)) : timer.seconds;
+      el.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+    }
+    draw();
+    if (timer.running) { timerHandle = setInterval(draw, 1000); }
+  }
+
+  socket.on("live", function (state) {
+    var mode = state.screen_mode;
+    var step = state.step;
+    var calm = !!state.phones_down;
+    body.className = "screen mode-" + mode + (calm ? " phones-down" : "");
+    text("participants", state.participants);
+    text("code", state.code);
+    text("join-url", state.join_url);
+    if (mode === "pause") {
+      text("step-title", body.getAttribute("data-label-pause"));
+      text("step-body", "");
+    } else {
+      text("step-title", step ? step.title : state.title);
+      text("step-body", step ? step.body : state.topic);
+    }
+    runTimer(state.timer);
+    var wall = document.getElementById("wall");
+    clear(wall);
+    if (step && step.wall && mode === "step" && !calm) {
+      step.wall.forEach(function (item) {
+        var li = document.createElement("li");
+        li.textContent = item.text;
+        wall.appendChild(li);
+      });
+    }
+    var results = document.getElementById("results");
+    if (step && (mode === "results" || mode === "step") && !calm) {
+      renderBars(results, step.results);
+    } else {
+      clear(results);
+    }
+  });
+})();

@@ -1,0 +1,91 @@
+"""Fixtures: an app on a fresh SQLite database, clients for every role, factories."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from dialogue import create_app, db
+from dialogue.auth.accounts import create_facilitator
+from dialogue.dialogues import create_dialogue
+from dialogue.extensions import socketio
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "INSTANCE_PATH": tmp_path,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "PUBLIC_URL": "http://osuva.test",
+        "ASYNC_MODE": "threading",
+        "TALLY_INTERVAL": 0,
+        "WTF_CSRF_ENABLED": False,
+    })
+    with app.app_context():
+        yield app
+    db.session.remove()
+    if db.engine is not None:
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def cid() -> str:
+    """A fresh client-made write id."""
+    return uuid.uuid4().hex
+
+
+class Factory:
+    """Makes accounts, dialogues and logged-in or joined clients."""
+
+    def __init__(self, app):
+        self.app = app
+        self._n = 0
+
+    def facilitator(self, email=None, password="salasana123"):
+        self._n += 1
+        return create_facilitator(email or f"ohjaaja{self._n}@example.fi", password)
+
+    def dialogue(self, owner=None, method="ideakierros", title="Testidialogi", lang="fi", **details):
+        owner = owner or self.facilitator()
+        return create_dialogue(owner, method, title, lang, **details)
+
+    def facilitator_client(self, account, password="salasana123"):
+        c = self.app.test_client()
+        r = c.post("/login", data={"email": account.email, "password": password})
+        assert r.status_code == 302, r.data
+        return c
+
+    def participant_client(self, dialogue, **form):
+        c = self.app.test_client()
+        r = c.post(f"/j/{dialogue.code}", data=form)
+        assert r.status_code == 302, r.data
+        return c
+
+    def socket(self, http_client, role, dialogue, token=None):
+        auth = {"role": role, "dialogue": dialogue.id}
+        if token:
+            auth["token"] = token
+        return socketio.test_client(self.app, flask_test_client=http_client, auth=auth)
+
+
+@pytest.fixture
+def make(app):
+    return Factory(app)
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
