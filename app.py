@@ -9,6 +9,10 @@ library before anything else is imported.
 """
 import os
 import sys
+import warnings
+
+# eventlet announces its maintenance mode on every import; the server setting says why we use it.
+warnings.filterwarnings("ignore", message="Eventlet is deprecated")
 
 if __name__ == "__main__" and os.environ.get("OSUVA_ASYNC_MODE", "eventlet") == "eventlet":
     import eventlet

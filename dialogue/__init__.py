@@ -27,8 +27,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config.update(overrides or {})
     app.config.update(config)
     if not app.config["PUBLIC_URL"]:
-        port = app.config.get("PORT", 5000)
-        app.config["PUBLIC_URL"] = f"http://{lan_address()}:{port}"
+        app.config["PUBLIC_URL"] = f"http://{lan_address()}:{app.config['PORT']}"
     app.instance_path = str(app.config["INSTANCE_PATH"])
     _quiet_access_log()
 

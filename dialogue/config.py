@@ -46,7 +46,8 @@ class Config:
         self.INSTANCE_PATH = Path(env("OSUVA_INSTANCE_PATH", BASE_DIR / "instance"))
         self.SECRET_KEY = _secret_key(self.INSTANCE_PATH)
         self.DATABASE_URL = env("OSUVA_DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'osuva.sqlite3'}")
-        self.PUBLIC_URL = env("OSUVA_PUBLIC_URL", "")  # empty: detected at start-up
+        self.PUBLIC_URL = env("OSUVA_PUBLIC_URL", "")  # empty: the LAN address and PORT
+        self.PORT = int(env("OSUVA_PORT", "5000"))
         self.ASYNC_MODE = env("OSUVA_ASYNC_MODE", "eventlet")
         self.MESSAGE_QUEUE = env("OSUVA_MESSAGE_QUEUE") or None
         self.AUTO_MIGRATE = env("OSUVA_AUTO_MIGRATE", "1") == "1"

@@ -10,6 +10,7 @@ from dialogue import create_app, db
 from dialogue.auth.accounts import create_facilitator
 from dialogue.dialogues import create_dialogue
 from dialogue.extensions import socketio
+from dialogue.models import Base
 
 
 @pytest.fixture
@@ -23,7 +24,9 @@ def app(tmp_path):
         "ASYNC_MODE": "threading",
         "TALLY_INTERVAL": 0,
         "WTF_CSRF_ENABLED": False,
+        "AUTO_MIGRATE": False,  # tests/test_migrations.py checks the migration itself
     })
+    Base.metadata.create_all(db.engine)
     with app.app_context():
         yield app
     db.session.remove()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 15:20:11.886091
+Create Date: 2026-11-29 15:23:56.314500
 """
 from alembic import op
 import sqlalchemy as sa

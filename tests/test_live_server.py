@@ -1,0 +1,76 @@
+"""The real server (python app.py, eventlet) driven by python-socketio clients."""
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+
+from tests.live import LiveServer, facilitator_session, joined_session, socket_client
+
+
+@pytest.fixture
+def server(tmp_path):
+    live = LiveServer(tmp_path).start()
+    yield live
+    live.stop()
+
+
+class Recorder:
+    """Collects one event's payloads and lets a test wait for a condition on them."""
+
+    def __init__(self, client, event):
+        self.items = []
+        self.cond = threading.Condition()
+        client.on(event, self._add)
+
+    def _add(self, data):
+        with self.cond:
+            self.items.append(data)
+            self.cond.notify_all()
+
+    def wait_for(self, predicate, timeout=10):
+        with self.cond:
+            assert self.cond.wait_for(lambda: any(predicate(x) for x in self.items), timeout), self.items[-3:]
+
+
+def test_three_phones_and_a_screen(server):
+    d = server.new_dialogue()
+    staff_http = facilitator_session(server.url)
+    staff = socket_client(server.url, staff_http, "facilitator", d["id"])
+    screen = socket_client(server.url, None, "screen", d["id"], token=d["screen_url"].rsplit("/", 1)[1])
+    screen_live = Recorder(screen, "live")
+    sessions = [joined_session(server.url, d["code"]) for _ in range(3)]
+    phones = [socket_client(server.url, http, "participant", d["id"]) for http in sessions]
+    # move to the first prompt step
+    steps = staff_http.get(f"{server.url}/console/d/{d['id']}/export.json").json()["steps"]
+    prompt_id = steps[1]["id"]
+    recorders = []
+    for c in phones:
+        recorders.append(Recorder(c, "state"))
+    ack = staff.call("act", ("go_to_step", {"step_id": prompt_id, "client_id": uuid.uuid4().hex}), timeout=10)
+    assert ack["ok"]
+    for r in recorders:
+        r.wait_for(lambda s: s["step_id"] == prompt_id)
+    for n, c in enumerate(phones):
+        ack = c.call("act", ("contribute", {"step_id": prompt_id, "client_id": uuid.uuid4().hex,
+                                            "text": f"Ajatus {n}"}), timeout=10)
+        assert ack["ok"], ack
+    screen_live.wait_for(lambda s: s["step"] and s["step"]["wall"] and
+                         {c["text"] for c in s["step"]["wall"]} == {"Ajatus 0", "Ajatus 1", "Ajatus 2"})
+    # a repeated client id stores one contribution
+    write_id = uuid.uuid4().hex
+    for _ in range(2):
+        assert phones[0].call("act", ("contribute", {"step_id": prompt_id, "client_id": write_id,
+                                                     "text": "Kahdesti"}), timeout=10)["ok"]
+    # the same phone, reconnecting, gets the full state
+    phones[1].disconnect()
+    again = socket_client(server.url, sessions[1], "participant", d["id"])
+    fresh = Recorder(again, "state")
+    again.emit("sync")
+    fresh.wait_for(lambda s: s["step_id"] == prompt_id)
+    exported = staff_http.get(f"{server.url}/console/d/{d['id']}/export.json").json()
+    texts = [c["text"] for c in exported["steps"][1]["contributions"]]
+    assert sorted(texts) == ["Ajatus 0", "Ajatus 1", "Ajatus 2", "Kahdesti"]
+    for c in (staff, screen, again, phones[0], phones[2]):
+        c.disconnect()
