@@ -41,7 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     methods.load()
     # The handlers must be declared before init_app, so that every app built by the
     # factory (tests build many) gets them.
-    from . import realtime  # noqa: F401
+    from . import realtime, speaking  # noqa: F401
     socketio.init_app(
         app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
         max_http_buffer_size=SOCKET_BUFFER_LIMIT,

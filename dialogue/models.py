@@ -196,6 +196,16 @@ class StaffCount(Base):
     __table_args__ = (CheckConstraint("count >= 0", name="staff_count_nonnegative"),)
 
 
+class SpeakRequest(Base):
+    """A silent "I'd like to speak" signal: a queue only the facilitator sees, with no names."""
+    __tablename__ = "speak_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class ProcessedWrite(Base):
     """The ack of every client write, so a resent `client_id` is the same write."""
     __tablename__ = "processed_write"

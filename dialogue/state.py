@@ -75,6 +75,8 @@ def wall(s: Session, step: Step, *, staff: bool) -> list[dict[str, Any]]:
     rows = s.scalars(query.order_by(Contribution.id.desc()).limit(WALL_LIMIT))
     out = []
     for c in rows:
+        if not staff and (c.extra or {}).get("read_aloud") is False:
+            continue  # the author wanted it in the report only
         item = {"id": c.id, "text": mask(c.text) if (c.pii and not staff) else c.text}
         if staff:
             item.update(hidden=c.hidden, pii=c.pii, theme_id=c.theme_id, source=c.source)
@@ -97,6 +99,9 @@ def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None 
         "participants": participant_count(s, dialogue.id),
         "step": None,
     }
+    if staff:
+        from .speaking import queue
+        state["speak_queue"] = queue(s, dialogue.id)
     if step is not None:
         activity = activities.get(step.kind)
         results_visible = staff or step.revealed or not step.config.get("hide_results", False)

@@ -21,7 +21,8 @@ class Info(Activity):
         return _l("Information slide")
 
     def default_config(self) -> dict[str, Any]:
-        return {"phones_down": False, "acknowledge": False}
+        # speak_signal: phones show an "I'd like to speak" button in the phones-down view.
+        return {"phones_down": False, "acknowledge": False, "speak_signal": False}
 
     def participant_context(self, s, step, actor):
         acknowledged = False

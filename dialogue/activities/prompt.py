@@ -10,11 +10,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..actors import EVERYONE_WHO_WRITES
+from ..actors import EVERYONE_WHO_WRITES, PARTICIPANT
 from ..commands import CommandContext, command
 from ..models import Contribution
 from ..synthesis import pii
-from ..textclean import clean_text
+from ..textclean import clean_int, clean_text
 from .base import Activity, register
 
 MAX_LENGTH = 1000
@@ -30,8 +30,11 @@ class Prompt(Activity):
         return _l("Open question")
 
     def default_config(self) -> dict[str, Any]:
+        # private_notes: notes to self that the author may share later (reflection).
+        # read_aloud_choice: the author chooses "may be read aloud" or "for the report only";
+        # only the former reach the screen (insights in Erätauko).
         return {"phones_down": False, "wall": True, "max_length": 500,
-                "private_notes": False, "open_early": False}
+                "private_notes": False, "read_aloud_choice": False, "open_early": False}
 
     def clean_config(self, config):
         config = super().clean_config(config)
@@ -60,7 +63,8 @@ class Prompt(Activity):
             .order_by(Contribution.id))
         return {"contributions": [
             {"id": c.id, "text": pii.mask(c.text), "entered_by_staff": c.source == "staff",
-             "theme_id": c.theme_id, "author_role": c.author_role}
+             "theme_id": c.theme_id, "author_role": c.author_role,
+             **({"read_aloud": c.extra.get("read_aloud", False)} if "read_aloud" in (c.extra or {}) else {})}
             for c in rows]}
 
 
@@ -70,8 +74,11 @@ def contribute(ctx: CommandContext) -> dict:
     step = ctx.open_step(kind="prompt")
     text = clean_text(ctx.payload.get("text"), step.config.get("max_length", 500))
     private = bool(step.config.get("private_notes")) and ctx.actor.participant_id is not None
+    extra = {}
+    if step.config.get("read_aloud_choice"):
+        extra["read_aloud"] = str(ctx.payload.get("read_aloud", "")).lower() in ("1", "true", "yes", "on")
     c = Contribution(
-        dialogue_id=ctx.dialogue.id, step_id=step.id, text=text, private=private,
+        dialogue_id=ctx.dialogue.id, step_id=step.id, text=text, private=private, extra=extra,
         participant_id=ctx.actor.participant_id, helper_id=ctx.actor.helper_id,
         source="participant" if ctx.actor.participant_id else "staff",
         author_role=ctx.actor.declared_role, pii=bool(pii.find(text)))
@@ -80,3 +87,16 @@ def contribute(ctx: CommandContext) -> dict:
     ctx.changed(step, wall=True)
     message = _l("Saved. Only you can see this note.") if private else _l("Sent. Thank you!")
     return {"id": c.id, "message": str(message)}
+
+
+@command("share_note", roles={PARTICIPANT})
+def share_note(ctx: CommandContext) -> dict:
+    """The author shares their own private note, anonymously, with the group."""
+    contribution_id = clean_int(ctx.payload.get("contribution_id"), 1, 2**31)
+    c = ctx.s.get(Contribution, contribution_id)
+    if c is None or c.participant_id != ctx.actor.participant_id or c.dialogue_id != ctx.dialogue.id:
+        ctx.fail(_l("This note does not exist."))
+    if c.private:
+        c.private = False
+        ctx.changed(wall=True)
+    return {"id": c.id, "message": str(_l("Shared. Your name is not shown."))}

@@ -11,7 +11,7 @@ import time
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 
-from .. import activities, db
+from .. import activities, db, speaking
 from ..actors import participant_actor, remember_participant
 from ..commands import dispatch
 from ..dialogues import JoinRefused, by_code, join
@@ -94,6 +94,7 @@ def _panel_context(code: str):
         lang = str(get_locale())
         activity = activities.get(step.kind)
         context.update(texts=step_texts(step, lang), activity=activity, timer=timer_state(step),
+                       hand_up=speaking.waiting(db.session, dialogue.id, actor.participant_id),
                        **activity.participant_context(db.session, step, actor))
     return context
 

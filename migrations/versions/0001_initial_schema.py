@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 15:23:56.314500
+Create Date: 2026-11-29 15:26:51.189105
 """
 from alembic import op
 import sqlalchemy as sa
@@ -173,6 +173,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_contribution_participant_id'), ['participant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contribution_step_id'), ['step_id'], unique=False)
 
+    op.create_table('speak_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dialogue_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('done', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogue.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('speak_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_speak_request_dialogue_id'), ['dialogue_id'], unique=False)
+
     op.create_table('item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('step_id', sa.Integer(), nullable=False),
@@ -247,6 +260,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_item_step_id'))
 
     op.drop_table('item')
+    with op.batch_alter_table('speak_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_speak_request_dialogue_id'))
+
+    op.drop_table('speak_request')
     with op.batch_alter_table('contribution', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contribution_step_id'))
         batch_op.drop_index(batch_op.f('ix_contribution_participant_id'))

@@ -1,0 +1,63 @@
+"""The silent "I'd like to speak" signal of spoken dialogues (e.g. Erätauko).
+
+A participant raises or lowers their hand from the calm phones-down view; the
+facilitator sees an anonymous queue (numbers in order, no names) and marks the
+first one done when that person has spoken.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .actors import PARTICIPANT
+from .commands import STAFF_ONLY, CommandContext, command
+from .models import SpeakRequest, Step, utcnow
+from .textclean import clean_int
+
+
+def waiting(s: Session, dialogue_id: int, participant_id: int) -> bool:
+    """Whether this participant's hand is up."""
+    return s.scalar(select(SpeakRequest.id).where(
+        SpeakRequest.dialogue_id == dialogue_id, SpeakRequest.participant_id == participant_id,
+        SpeakRequest.done.is_(False))) is not None
+
+
+def queue(s: Session, dialogue_id: int) -> list[dict]:
+    """The open requests in order, as anonymous entries for the facilitator."""
+    now = utcnow()
+    rows = s.scalars(select(SpeakRequest).where(
+        SpeakRequest.dialogue_id == dialogue_id, SpeakRequest.done.is_(False)).order_by(SpeakRequest.id))
+    return [{"id": r.id, "waiting_seconds": int((now - r.created_at).total_seconds())} for r in rows]
+
+
+@command("speak", roles={PARTICIPANT})
+def speak(ctx: CommandContext) -> dict:
+    """Raise (`raise`: true) or lower the hand, while a step with the signal is on."""
+    step = ctx.s.get(Step, ctx.dialogue.current_step_id) if ctx.dialogue.current_step_id else None
+    if step is None or not step.config.get("speak_signal"):
+        ctx.fail(_l("You can ask to speak only during the joint dialogue."))
+    up = bool(ctx.payload.get("raise"))
+    open_requests = ctx.s.scalars(select(SpeakRequest).where(
+        SpeakRequest.dialogue_id == ctx.dialogue.id, SpeakRequest.participant_id == ctx.actor.participant_id,
+        SpeakRequest.done.is_(False))).all()
+    if up and not open_requests:
+        ctx.s.add(SpeakRequest(dialogue_id=ctx.dialogue.id, participant_id=ctx.actor.participant_id))
+    if not up:
+        for r in open_requests:
+            r.done = True
+    ctx.changed(wall=True)
+    message = _l("The facilitator sees that you want to speak.") if up else _l("Your request was taken back.")
+    return {"raised": up, "message": str(message)}
+
+
+@command("speaker_done", roles=STAFF_ONLY)
+def speaker_done(ctx: CommandContext) -> dict:
+    """The facilitator marks a request done (that person has spoken)."""
+    request_id = clean_int(ctx.payload.get("request_id"), 1, 2**31)
+    r = ctx.s.get(SpeakRequest, request_id)
+    if r is None or r.dialogue_id != ctx.dialogue.id:
+        ctx.fail(_l("This request does not exist."))
+    r.done = True
+    ctx.changed(wall=True)
+    return {"request_id": r.id}
