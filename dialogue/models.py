@@ -54,6 +54,9 @@ class Dialogue(Base):
     screen_mode: Mapped[str] = mapped_column(String(10), default="step")  # qr | step | results | pause
     current_step_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("step.id", use_alter=True, ondelete="SET NULL"), nullable=True)
+    # A follow-up meeting ("you said – we did") points to the dialogue it follows up.
+    follows_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="SET NULL"), nullable=True)
     retention_days: Mapped[int] = mapped_column(Integer, default=180)
     closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -83,6 +86,8 @@ class Step(Base):
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)
     minutes: Mapped[int] = mapped_column(Integer, default=0)
     revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Voting steps: the facilitator stopped taking votes (results stay on screen).
+    voting_closed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Server-side timer: running since `timer_started_at` with `timer_seconds` left then.
     timer_seconds: Mapped[int] = mapped_column(Integer, default=0)
     timer_started_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
@@ -151,7 +156,13 @@ class Acknowledgement(Base):
 
 
 class Item(Base):
-    """Something to vote on in a voting step: from a list or from a contribution."""
+    """Something to vote on in a voting step: from a list, a contribution or a participant.
+
+    `pending`: a participant's statement or question waiting for moderation (only staff
+    and its author see it). `answered`/`highlighted`: a question's state (questions).
+    One item per contribution per step, so refreshing items from an earlier step is
+    idempotent.
+    """
     __tablename__ = "item"
     id: Mapped[int] = mapped_column(primary_key=True)
     step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
@@ -162,7 +173,13 @@ class Item(Base):
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    highlighted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Entered by staff (e.g. a question asked aloud or on paper).
+    by_staff: Mapped[bool] = mapped_column(Boolean, default=False)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    __table_args__ = (UniqueConstraint("step_id", "contribution_id", name="one_item_per_contribution"),)
 
 
 class Vote(Base):
@@ -183,11 +200,16 @@ class Vote(Base):
 
 
 class StaffCount(Base):
-    """Paper ballots and show-of-hands counts entered by staff: `count` votes of `value`."""
+    """Paper ballots and show-of-hands counts entered by staff: `count` votes of `value`.
+
+    A row without an item records how many people voted on paper or by hands
+    (`count` people), so the step's number of participants includes them.
+    """
     __tablename__ = "staff_count"
     id: Mapped[int] = mapped_column(primary_key=True)
     step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), nullable=True,
+                                                   index=True)
     criterion: Mapped[str] = mapped_column(String(40), default="")
     value: Mapped[int] = mapped_column(Integer)
     count: Mapped[int] = mapped_column(Integer)
@@ -204,6 +226,21 @@ class SpeakRequest(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Signal(Base):
+    """A participant's silent signal in a step (e.g. "I didn't understand").
+
+    Staff see only the number of active signals; clearing them keeps the rows
+    (inactive) so the export can say how often it was pressed.
+    """
+    __tablename__ = "signal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class ProcessedWrite(Base):

@@ -32,6 +32,10 @@ class Activity:
     key: ClassVar[str] = ""
     #: The template (under templates/activities/) that renders the phone view.
     participant_template: ClassVar[str] = "activities/info.html"
+    #: The template of this kind's staff controls in the console run view (or None).
+    #: It is included for the current step with `step`, `act_url` and `staff`
+    #: (the dict from `staff_context`) in its context.
+    staff_template: ClassVar[str | None] = None
     #: Whether participants write in this step (the screen/console shows a wall).
     collects_contributions: ClassVar[bool] = False
 
@@ -55,6 +59,10 @@ class Activity:
 
     def participant_context(self, s: Session, step: Step, actor: Actor | None) -> dict[str, Any]:
         """Template variables for the phone view of `step` as seen by `actor`."""
+        return {}
+
+    def staff_context(self, s: Session, step: Step) -> dict[str, Any]:
+        """Template variables for `staff_template` (as `staff`)."""
         return {}
 
     def live_state(self, s: Session, step: Step, *, staff: bool) -> dict[str, Any]:

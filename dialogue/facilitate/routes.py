@@ -7,14 +7,14 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_babel import get_locale
 from sqlalchemy import or_, select
 
-from .. import db, methods
+from .. import activities, db, methods
 from ..actors import can_run, current_facilitator_id, facilitator_actor
 from ..auth.routes import login_required
 from ..commands import dispatch
 from ..dialogues import create_dialogue
 from ..export.json_export import export_dialogue
 from ..forms_util import flash_ack, payload_from_form
-from ..models import Dialogue, DialogueShare, Facilitator
+from ..models import Dialogue, DialogueShare, Facilitator, Step
 from ..state import join_url, live_state
 from .forms import NewDialogueForm
 
@@ -61,8 +61,11 @@ def run(dialogue_id: int):
     """The run view: steps, the current step, its wall, the screen's mode."""
     dialogue = own_dialogue(dialogue_id)
     state = live_state(db.session, dialogue, staff=True, lang=str(get_locale()))
+    step = db.session.get(Step, dialogue.current_step_id) if dialogue.current_step_id else None
+    activity = activities.get(step.kind) if step else None
     return render_template("facilitate/run.html", dialogue=dialogue, state=state,
-                           join_url=join_url(dialogue))
+                           join_url=join_url(dialogue), step=step, activity=activity,
+                           staff=activity.staff_context(db.session, step) if activity else {})
 
 
 @bp.post("/d/<int:dialogue_id>/act")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 15:26:51.189105
+Create Date: 2026-11-29 15:27:55.739511
 """
 from alembic import op
 import sqlalchemy as sa
@@ -42,11 +42,13 @@ def upgrade() -> None:
     sa.Column('ask_role', sa.Boolean(), nullable=False),
     sa.Column('screen_mode', sa.String(length=10), nullable=False),
     sa.Column('current_step_id', sa.Integer(), nullable=True),
+    sa.Column('follows_id', sa.Integer(), nullable=True),
     sa.Column('retention_days', sa.Integer(), nullable=False),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("state in ('draft', 'open', 'running', 'closed', 'archived')", name='dialogue_state'),
     sa.ForeignKeyConstraint(['current_step_id'], ['step.id'], ondelete='SET NULL', use_alter=True),
+    sa.ForeignKeyConstraint(['follows_id'], ['dialogue.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_id'], ['facilitator.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code'),
@@ -120,6 +122,7 @@ def upgrade() -> None:
     sa.Column('config', sa.JSON(), nullable=False),
     sa.Column('minutes', sa.Integer(), nullable=False),
     sa.Column('revealed', sa.Boolean(), nullable=False),
+    sa.Column('voting_closed', sa.Boolean(), nullable=False),
     sa.Column('timer_seconds', sa.Integer(), nullable=False),
     sa.Column('timer_started_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['dialogue_id'], ['dialogue.id'], ondelete='CASCADE'),
@@ -173,6 +176,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_contribution_participant_id'), ['participant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contribution_step_id'), ['step_id'], unique=False)
 
+    op.create_table('signal',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('step_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['step_id'], ['step.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('signal', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signal_participant_id'), ['participant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_signal_step_id'), ['step_id'], unique=False)
+
     op.create_table('speak_request',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dialogue_id', sa.Integer(), nullable=False),
@@ -194,11 +212,16 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('hidden', sa.Boolean(), nullable=False),
+    sa.Column('pending', sa.Boolean(), nullable=False),
+    sa.Column('answered', sa.Boolean(), nullable=False),
+    sa.Column('highlighted', sa.Boolean(), nullable=False),
+    sa.Column('by_staff', sa.Boolean(), nullable=False),
     sa.Column('extra', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['contribution_id'], ['contribution.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['step_id'], ['step.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('step_id', 'contribution_id', name='one_item_per_contribution')
     )
     with op.batch_alter_table('item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_item_step_id'), ['step_id'], unique=False)
@@ -206,7 +229,7 @@ def upgrade() -> None:
     op.create_table('staff_count',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('step_id', sa.Integer(), nullable=False),
-    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=True),
     sa.Column('criterion', sa.String(length=40), nullable=False),
     sa.Column('value', sa.Integer(), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
@@ -264,6 +287,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_speak_request_dialogue_id'))
 
     op.drop_table('speak_request')
+    with op.batch_alter_table('signal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signal_step_id'))
+        batch_op.drop_index(batch_op.f('ix_signal_participant_id'))
+
+    op.drop_table('signal')
     with op.batch_alter_table('contribution', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contribution_step_id'))
         batch_op.drop_index(batch_op.f('ix_contribution_participant_id'))

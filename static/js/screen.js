@@ -40,6 +40,28 @@
     container.appendChild(list);
   }
 
+  /* A list of cards (commitments, questions): {text, meta}. */
+  function renderList(container, results) {
+    if (!results || !results.list) { return; }
+    var list = document.createElement("ul");
+    list.className = "wall cards";
+    results.list.forEach(function (entry) {
+      var li = document.createElement("li");
+      var main = document.createElement("p");
+      main.className = "card-text";
+      main.textContent = entry.text;
+      li.appendChild(main);
+      if (entry.meta) {
+        var meta = document.createElement("p");
+        meta.className = "card-meta";
+        meta.textContent = entry.meta;
+        li.appendChild(meta);
+      }
+      list.appendChild(li);
+    });
+    container.appendChild(list);
+  }
+
   function runTimer(timer) {
     var el = document.getElementById("timer");
     if (timerHandle) { clearInterval(timerHandle); timerHandle = null; }
@@ -82,6 +104,7 @@
     var results = document.getElementById("results");
     if (step && (mode === "results" || mode === "step") && !calm) {
       renderBars(results, step.results);
+      renderList(results, step.results);
     } else {
       clear(results);
     }
