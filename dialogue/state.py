@@ -77,7 +77,8 @@ def wall(s: Session, step: Step, *, staff: bool) -> list[dict[str, Any]]:
     for c in rows:
         if not staff and (c.extra or {}).get("read_aloud") is False:
             continue  # the author wanted it in the report only
-        item = {"id": c.id, "text": mask(c.text) if (c.pii and not staff) else c.text}
+        item = {"id": c.id, "text": mask(c.text) if (c.pii and not staff) else c.text,
+                "decision_maker": c.author_role == "decision_maker"}
         if staff:
             item.update(hidden=c.hidden, pii=c.pii, theme_id=c.theme_id, source=c.source)
         out.append(item)

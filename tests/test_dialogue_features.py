@@ -86,3 +86,21 @@ def test_read_aloud_choice_keeps_report_only_insights_off_the_screen(make, clien
     assert [c["text"] for c in screen["step"]["wall"]] == ["Saa lukea"]
     flags = {c.text: c.extra.get("read_aloud") for c in db.session.query(Contribution)}
     assert flags == {"Saa lukea": True, "Vain raporttiin": False}
+
+
+def test_i_heard_step_is_written_by_decision_makers_and_read_by_residents(make, client):
+    d = _dialogue_with(make, [("prompt", {"writers": "decision_makers"})])
+    with db.write() as s:
+        s.get(Dialogue, d.id).ask_role = True
+    staff, step = _go(make, d, 1)
+    resident = make.participant_client(d, role="resident")
+    resident.post(f"/p/{d.code}/act", data={"action": "contribute", "step_id": step.id, "client_id": cid(),
+                                            "text": "Asukas yrittää"})
+    assert db.session.query(Contribution).count() == 0
+    dm = make.participant_client(d, role="decision_maker")
+    dm.post(f"/p/{d.code}/act", data={"action": "contribute", "step_id": step.id, "client_id": cid(),
+                                      "text": "Kuulin, että bussit ovat ongelma"})
+    page = resident.get(f"/p/{d.code}").get_data(as_text=True)
+    assert "Kuulin, että bussit ovat ongelma" in page and 'name="text"' not in page
+    wall = client.get(f"/s/{d.screen_token}/state").get_json()["step"]["wall"]
+    assert wall[0]["decision_maker"] is True

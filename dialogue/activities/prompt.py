@@ -33,13 +33,18 @@ class Prompt(Activity):
         # private_notes: notes to self that the author may share later (reflection).
         # read_aloud_choice: the author chooses "may be read aloud" or "for the report only";
         # only the former reach the screen (insights in Erätauko).
+        # writers "decision_makers": only decision-makers (and staff) write, e.g. the
+        # "I heard…" entries of a decision-maker dialogue; the others read them.
         return {"phones_down": False, "wall": True, "max_length": 500,
-                "private_notes": False, "read_aloud_choice": False, "open_early": False}
+                "private_notes": False, "read_aloud_choice": False, "open_early": False,
+                "writers": "everyone"}
 
     def clean_config(self, config):
         config = super().clean_config(config)
         if not isinstance(config["max_length"], int) or not 10 <= config["max_length"] <= MAX_LENGTH:
             raise ValueError(f"max_length must be 10..{MAX_LENGTH}")
+        if config["writers"] not in ("everyone", "decision_makers"):
+            raise ValueError("writers must be 'everyone' or 'decision_makers'")
         return config
 
     def participant_context(self, s, step, actor):
@@ -48,7 +53,13 @@ class Prompt(Activity):
             mine = list(s.scalars(select(Contribution).where(
                 Contribution.step_id == step.id, Contribution.participant_id == actor.participant_id,
                 Contribution.hidden.is_(False)).order_by(Contribution.id)))
-        return {"mine": mine, "max_length": step.config.get("max_length", 500)}
+        may_write = step.config.get("writers", "everyone") == "everyone" or (
+            actor is not None and actor.declared_role == "decision_maker")
+        entries = [] if may_write else [pii.mask(c.text) for c in s.scalars(select(Contribution).where(
+            Contribution.step_id == step.id, Contribution.hidden.is_(False), Contribution.private.is_(False),
+            Contribution.source.in_(("participant", "staff"))).order_by(Contribution.id))]
+        return {"mine": mine, "max_length": step.config.get("max_length", 500),
+                "may_write": may_write, "entries": entries}
 
     def live_state(self, s, step, *, staff):
         count = s.scalar(select(func.count()).select_from(Contribution).where(
@@ -72,6 +83,9 @@ class Prompt(Activity):
 def contribute(ctx: CommandContext) -> dict:
     """Add a contribution to a prompt step (staff: on behalf of someone without a phone)."""
     step = ctx.open_step(kind="prompt")
+    if step.config.get("writers") == "decision_makers" and not (
+            ctx.actor.is_staff or ctx.actor.declared_role == "decision_maker"):
+        ctx.fail(_l("In this step only the decision-makers write. You can read what they wrote."))
     text = clean_text(ctx.payload.get("text"), step.config.get("max_length", 500))
     private = bool(step.config.get("private_notes")) and ctx.actor.participant_id is not None
     extra = {}

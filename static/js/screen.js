@@ -97,7 +97,14 @@
     if (step && step.wall && mode === "step" && !calm) {
       step.wall.forEach(function (item) {
         var li = document.createElement("li");
-        li.textContent = item.text;
+        if (item.decision_maker) {
+          var who = document.createElement("span");
+          who.className = "badge";
+          who.textContent = body.getAttribute("data-label-decision-maker");
+          li.appendChild(who);
+          li.appendChild(document.createTextNode(" "));
+        }
+        li.appendChild(document.createTextNode(item.text));
         wall.appendChild(li);
       });
     }
