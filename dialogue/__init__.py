@@ -42,6 +42,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # The handlers must be declared before init_app, so that every app built by the
     # factory (tests build many) gets them.
     from . import realtime, speaking  # noqa: F401
+    # Staff commands register themselves on import (console, helpers, lifecycle).
+    from . import lifecycle, moderation, preparation, removal, running, themes  # noqa: F401
+    from .helpers import links  # noqa: F401
     socketio.init_app(
         app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
         max_http_buffer_size=SOCKET_BUFFER_LIMIT,
@@ -55,11 +58,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .facilitate.routes import bp as facilitate_bp
     from .participate.routes import bp as participate_bp
     from .screen.routes import bp as screen_bp
-    for bp in (auth_bp, participate_bp, screen_bp, facilitate_bp):
+    from .helpers.routes import bp as helpers_bp
+    from .results.routes import bp as results_bp
+    for bp in (auth_bp, participate_bp, screen_bp, facilitate_bp, helpers_bp, results_bp):
         app.register_blueprint(bp)
 
-    from . import cli
+    from . import backup, cli
     cli.init_app(app)
+    backup.init_app(app)
     _register_error_handlers(app)
     app.jinja_env.globals.update(LANGUAGE_NAMES=i18n.LANGUAGE_NAMES, current_lang=lambda: str(get_locale()),
                                  new_client_id=lambda: uuid.uuid4().hex,
@@ -80,6 +86,8 @@ def state_name(state: str) -> str:
 def _quiet_access_log() -> None:
     # The default request log prints client addresses; participants' IPs are never logged.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    from . import logprivacy
+    logprivacy.install()
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -51,23 +51,39 @@ def new_dialogue_command(method_key: str, title: str, owner: str, lang: str) -> 
 
 @click.command("export")
 @click.argument("dialogue_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+@click.option("--format", "fmt", type=click.Choice(["json", "html", "pdf", "docx", "xlsx", "csv"]), default="json",
+              help="csv is a zip with one file per step.")
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
-def export_command(dialogue_id: int, fmt: str, out: str) -> None:
-    """Export a dialogue to a file (or standard output)."""
-    from .export.json_export import export_dialogue
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default=None,
+              help="The report's language (default: the dialogue's).")
+def export_command(dialogue_id: int, fmt: str, out: str, lang: str | None) -> None:
+    """Export a dialogue's report to a file (or standard output); works while it runs, too."""
+    from .export.formats import export
     dialogue = db.session.get(Dialogue, dialogue_id)
     if dialogue is None:
         raise click.ClickException(f"no dialogue {dialogue_id}")
-    body = json.dumps(export_dialogue(db.session, dialogue), ensure_ascii=False, indent=2)
+    body, _format, _name = export(db.session, dialogue, fmt, lang)
     if out == "-":
-        sys.stdout.write(body + "\n")
+        sys.stdout.buffer.write(body + (b"\n" if fmt in ("json", "html") else b""))
+        sys.stdout.flush()
     else:
-        with open(out, "w", encoding="utf-8") as fh:
+        with open(out, "wb") as fh:
             fh.write(body)
         click.echo(f"Wrote {out}")
 
 
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only tell what would be deleted.")
+def purge_command(dry_run: bool) -> None:
+    """Delete the raw data of dialogues whose retention date has come (aggregates are kept)."""
+    from .lifecycle import purge
+    done = purge(dry_run=dry_run)
+    for dialogue, counts in done:
+        click.echo(json.dumps({"id": dialogue.id, "dry_run": dry_run, "deleted": counts}))
+    if not done:
+        click.echo("Nothing to purge.")
+
+
 def init_app(app: Flask) -> None:
-    for cmd in (create_facilitator_command, new_dialogue_command, export_command):
+    for cmd in (create_facilitator_command, new_dialogue_command, export_command, purge_command):
         app.cli.add_command(cmd)

@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 
 WRITABLE_STATES = ("open", "running")
 
+# When a command may run, by the dialogue's state (the rule itself: lifecycle.write_allowed).
+MEETING = "meeting"        # contributions, votes, notes, steps, the timer: not after closing
+AFTERWARDS = "afterwards"  # moderation, themes, the screen, details: also when closed
+ALWAYS = "always"          # state changes, retention, sharing, helper links: in every state
+
 
 class CommandError(Exception):
     """A refusal with a translated message for the person; nothing was changed."""
@@ -45,15 +50,20 @@ class Command:
     func: Callable[["CommandContext"], dict[str, Any] | None]
     roles: frozenset[str]
     audit: bool = False
+    when: str = MEETING
 
 
 REGISTRY: dict[str, Command] = {}
 
 
-def command(name: str, roles, *, audit: bool = False):
-    """Register a command under `name`, callable by the given actor roles."""
+def command(name: str, roles, *, audit: bool = False, when: str = MEETING):
+    """Register a command under `name`, callable by the given actor roles.
+
+    `when` says in which dialogue states it may run (MEETING, AFTERWARDS, ALWAYS;
+    see lifecycle.write_allowed): closing a dialogue stops every MEETING write.
+    """
     def decorate(func):
-        REGISTRY[name] = Command(name, func, frozenset(roles), audit)
+        REGISTRY[name] = Command(name, func, frozenset(roles), audit, when)
         return func
     return decorate
 
@@ -168,8 +178,10 @@ def _run(cmd: Command, actor: Actor, payload: dict, client_id: str) -> dict[str,
             dialogue = s.get(Dialogue, actor.dialogue_id)
             if dialogue is None:
                 raise CommandError(_l("This dialogue does not exist."))
-            if dialogue.state not in WRITABLE_STATES and actor.role != "facilitator":
-                raise CommandError(_l("This dialogue is closed. Thank you for taking part."))
+            from .lifecycle import refusal  # here, not at the top: lifecycle registers commands
+            refused = refusal(dialogue, actor.role, cmd.when)
+            if refused is not None:
+                raise CommandError(refused)
             ctx = CommandContext(s, actor, payload, dialogue)
             result = cmd.func(ctx) or {}
             if cmd.audit:
@@ -194,15 +206,17 @@ SCREEN_MODES = ("qr", "step", "results", "pause")
 @command("go_to_step", roles=STAFF_ONLY, audit=True)
 def go_to_step(ctx: CommandContext) -> dict:
     """Move the dialogue to a step; every phone and the screen follow."""
+    from . import activities  # here, not at the top: activity modules import this module
     step = ctx.step()
     ctx.dialogue.current_step_id = step.id
+    activities.get(step.kind).on_enter(ctx.s, step)
     if ctx.dialogue.state in ("draft", "open"):
         ctx.dialogue.state = "running"
     ctx.changed(everyone=True)
     return {"step_id": step.id}
 
 
-@command("set_hidden", roles=STAFF_ONLY, audit=True)
+@command("set_hidden", roles=STAFF_ONLY, audit=True, when=AFTERWARDS)
 def set_hidden(ctx: CommandContext) -> dict:
     """Hide or restore a contribution (hidden: off the screen and out of exports)."""
     from .models import Contribution
@@ -215,7 +229,7 @@ def set_hidden(ctx: CommandContext) -> dict:
     return {"contribution_id": c.id, "hidden": c.hidden}
 
 
-@command("screen_mode", roles=STAFF_ONLY, audit=True)
+@command("screen_mode", roles=STAFF_ONLY, audit=True, when=AFTERWARDS)
 def screen_mode(ctx: CommandContext) -> dict:
     """Choose what the screen shows: the QR code, the step, the results or a pause slide."""
     mode = ctx.payload.get("mode")
@@ -226,7 +240,7 @@ def screen_mode(ctx: CommandContext) -> dict:
     return {"mode": mode}
 
 
-@command("lock_join", roles=STAFF_ONLY, audit=True)
+@command("lock_join", roles=STAFF_ONLY, audit=True, when=AFTERWARDS)
 def lock_join(ctx: CommandContext) -> dict:
     """Lock or unlock joining (those already in stay in)."""
     ctx.dialogue.join_locked = bool(ctx.payload.get("locked"))

@@ -63,7 +63,12 @@ class Config:
         self.LANGUAGES = ("fi", "sv", "en")
         self.TALLY_INTERVAL = float(env("OSUVA_TALLY_INTERVAL", "0.3"))
         self.MIN_GROUP_SIZE = int(env("OSUVA_MIN_GROUP_SIZE", "5"))
+        # The accessibility statement's feedback channel: an e-mail address or a web address
+        # (a form), the organisation that answers, and the day the statement was last checked.
         self.ACCESSIBILITY_CONTACT = env("OSUVA_ACCESSIBILITY_CONTACT", "saavutettavuus@example.fi")
+        self.ACCESSIBILITY_ORGANISATION = env("OSUVA_ACCESSIBILITY_ORGANISATION", "")
+        self.ACCESSIBILITY_PHONE = env("OSUVA_ACCESSIBILITY_PHONE", "")
+        self.ACCESSIBILITY_DATE = env("OSUVA_ACCESSIBILITY_DATE", "2026-11-29")
         self.TESTING = False
 
     def as_dict(self) -> dict:

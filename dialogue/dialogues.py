@@ -10,7 +10,7 @@ import secrets
 
 from sqlalchemy import select
 
-from . import db, methods
+from . import db, live, methods
 from .actors import hash_token, new_token
 from .models import Dialogue, Facilitator, Participant, Step
 
@@ -38,8 +38,9 @@ def create_dialogue(owner: Facilitator, method_key: str, title: str, language: s
     if method is None:
         raise ValueError(f"unknown method {method_key!r}")
     with db.write() as s:
+        details.setdefault("state", "running")  # the console creates drafts
         d = Dialogue(code=new_code(s), screen_token=new_token(), owner_id=owner.id,
-                     method=method_key, title=title, language=language, state="running", **details)
+                     method=method_key, title=title, language=language, **details)
         s.add(d)
         s.flush()
         for position, spec in enumerate(method.steps):
@@ -69,4 +70,7 @@ def join(dialogue: Dialogue, role: str | None = None, municipality: str | None =
     with db.write() as s:
         s.add(Participant(dialogue_id=dialogue.id, token_hash=hash_token(token),
                           role=role, municipality=municipality))
+    # The screen and the console show the participant count live (a phone without
+    # JavaScript never connects a socket, so joining itself must say it).
+    live.tally_changed(dialogue.id)
     return token

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
-LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+# Each language in itself, as the header's language links show them.
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 
 def compile_catalogs(directory: Path = TRANSLATIONS) -> None:
@@ -31,6 +32,8 @@ def compile_catalogs(directory: Path = TRANSLATIONS) -> None:
 def select_locale() -> str:
     """The language of this request: a `lang` query parameter, the remembered choice, or fi."""
     langs = current_app.config["LANGUAGES"]
+    if not has_request_context():  # background tasks (live tallies) force their own locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang")
     if chosen in langs:
         session["lang"] = chosen

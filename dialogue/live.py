@@ -12,6 +12,7 @@ import logging
 import threading
 
 from flask import Flask
+from flask_babel import force_locale
 
 from .extensions import socketio
 
@@ -78,8 +79,12 @@ def send_live_state(dialogue_id: int) -> None:
     dialogue = db.session.get(Dialogue, dialogue_id)
     if dialogue is None:
         return
-    socketio.emit("live", state.live_state(db.session, dialogue, staff=True), to=room(dialogue_id, "staff"))
-    socketio.emit("live", state.live_state(db.session, dialogue, staff=False), to=room(dialogue_id, "screen"))
+    # Tally texts ("12 dots") in the dialogue's language, whoever's write triggered this.
+    with force_locale(dialogue.language):
+        staff_state = state.live_state(db.session, dialogue, staff=True)
+        screen_state = state.live_state(db.session, dialogue, staff=False)
+    socketio.emit("live", staff_state, to=room(dialogue_id, "staff"))
+    socketio.emit("live", screen_state, to=room(dialogue_id, "screen"))
 
 
 def _flush_forever() -> None:

@@ -59,6 +59,9 @@ class Dialogue(Base):
         ForeignKey("dialogue.id", ondelete="SET NULL"), nullable=True)
     retention_days: Mapped[int] = mapped_column(Integer, default=180)
     closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    # Set when the raw data was purged (lifecycle.py); `summary` keeps the aggregated numbers.
+    purged_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     owner: Mapped[Facilitator] = relationship()
@@ -241,6 +244,24 @@ class Signal(Base):
     kind: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Publication(Base):
+    """A dialogue's published results page: a secret link, listed publicly only by choice.
+
+    Withdrawing keeps the row (so the console can tell when) but the link stops
+    working; publishing again makes a new link, so an old one never comes back.
+    """
+    __tablename__ = "publication"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The facilitator's own words to participants and decision-makers ("this is what we heard").
+    message: Mapped[str] = mapped_column(Text, default="")
+    include_contributions: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    withdrawn_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
 
 
 class ProcessedWrite(Base):

@@ -53,6 +53,9 @@ def _rooms(actor: Actor) -> list[str]:
         rooms.append(live.room(did, "staff"))
         if actor.table:
             rooms.append(live.room(did, f"table-{actor.table}"))
+        if actor.helper_id:
+            # Its own room, so revoking the link can disconnect it at once (helpers/links.py).
+            rooms.append(live.room(did, f"helper-{actor.helper_id}"))
     return rooms
 
 

@@ -1,14 +1,28 @@
-"""HTTP security headers: a strict CSP (no inline scripts), no framing, no sniffing."""
+"""HTTP security headers: a strict CSP (no inline scripts), no framing, no sniffing.
+
+Cookies are HttpOnly and SameSite=Lax (config.py), and Secure when the request came
+over HTTPS or OSUVA_SECURE_COOKIES says the site is behind HTTPS.
+"""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, marked Secure whenever the page was served over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or request.is_secure
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)

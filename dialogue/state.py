@@ -61,6 +61,9 @@ def public_state(s: Session, dialogue: Dialogue) -> dict[str, Any]:
         "step_id": step.id if step else None,
         "kind": step.kind if step else None,
         "phones_down": bool(step and step.config.get("phones_down")),
+        # Voting steps: phones reload their view when results are revealed or voting ends.
+        "revealed": bool(step and step.revealed),
+        "voting_closed": bool(step and step.voting_closed),
         "timer": timer_state(step),
     }
 
@@ -112,6 +115,7 @@ def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None 
             "wall": wall(s, step, staff=staff) if activity.collects_contributions and (
                 staff or step.config.get("wall", True)) else None,
             "revealed": step.revealed,
+            "results_hidden": not results_visible,
             "results": activity.live_state(s, step, staff=staff) if results_visible else None,
         }
     return state

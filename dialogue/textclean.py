@@ -57,3 +57,10 @@ def clean_client_id(value) -> str:
     if not isinstance(value, str) or not _CLIENT_ID.match(value):
         raise InvalidInput(_l("The request is not valid. Reload the page."))
     return value
+
+
+def clean_bool(value) -> bool:
+    """A yes/no from a form field ("1", "on", "", absent) or a JSON value (true/false)."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "off", "no")
+    return bool(value)

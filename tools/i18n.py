@@ -43,8 +43,9 @@ def _pybabel(*args: str) -> None:
 def extract(pot: Path) -> None:
     """Extract every translatable string of the code into the template `pot`."""
     keywords = [arg for k in KEYWORDS for arg in ("-k", k)]
-    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), *keywords, "--project", "Osuva",
-             "--copyright-holder", "Osuva", "--width", "100", "-o", str(pot), str(ROOT))
+    with contextlib.chdir(ROOT):  # locations in the catalogs relative to the project
+        _pybabel("extract", "-F", "babel.cfg", *keywords, "--project", "Osuva",
+                 "--copyright-holder", "Osuva", "--width", "100", "-o", str(pot), ".")
 
 
 def po_path(lang: str) -> Path:

@@ -61,6 +61,9 @@ class Activity:
         """Template variables for the phone view of `step` as seen by `actor`."""
         return {}
 
+    def on_enter(self, s: Session, step: Step) -> None:
+        """Called inside the transaction that makes `step` the current step (e.g. fill its items)."""
+
     def staff_context(self, s: Session, step: Step) -> dict[str, Any]:
         """Template variables for `staff_template` (as `staff`)."""
         return {}

@@ -6,10 +6,11 @@ resends. JavaScript only makes the page live.
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import format_date, get_locale, gettext as _
 
 from .. import activities, db, speaking
 from ..actors import participant_actor, remember_participant
@@ -137,5 +138,15 @@ def text_size():
 
 @bp.get("/saavutettavuus")
 def accessibility():
-    """The accessibility statement (saavutettavuusseloste)."""
-    return render_template("participate/accessibility.html")
+    """The accessibility statement (saavutettavuusseloste), with the organisation's feedback channel."""
+    config = current_app.config
+    contact = config["ACCESSIBILITY_CONTACT"].strip()
+    is_web = contact.startswith(("https://", "http://"))
+    try:
+        checked = format_date(dt.date.fromisoformat(config["ACCESSIBILITY_DATE"]), "long")
+    except ValueError:
+        checked = config["ACCESSIBILITY_DATE"]
+    return render_template("participate/accessibility.html", contact=contact, checked=checked,
+                           contact_href=contact if is_web else f"mailto:{contact}",
+                           organisation=config["ACCESSIBILITY_ORGANISATION"].strip(),
+                           phone=config["ACCESSIBILITY_PHONE"].strip(), site=request.host_url.rstrip("/"))

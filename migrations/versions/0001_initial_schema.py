@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 15:27:55.739511
+Create Date: 2026-11-29 15:33:06.995808
 """
 from alembic import op
 import sqlalchemy as sa
@@ -45,6 +45,8 @@ def upgrade() -> None:
     sa.Column('follows_id', sa.Integer(), nullable=True),
     sa.Column('retention_days', sa.Integer(), nullable=False),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('purged_at', sa.DateTime(), nullable=True),
+    sa.Column('summary', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("state in ('draft', 'open', 'running', 'closed', 'archived')", name='dialogue_state'),
     sa.ForeignKeyConstraint(['current_step_id'], ['step.id'], ondelete='SET NULL', use_alter=True),
@@ -112,6 +114,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['dialogue_id'], ['dialogue.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('dialogue_id', 'actor', 'client_id', name='one_write_per_client_id')
+    )
+    op.create_table('publication',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dialogue_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('public', sa.Boolean(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('include_contributions', sa.Boolean(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=False),
+    sa.Column('withdrawn_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['dialogue_id'], ['dialogue.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('dialogue_id'),
+    sa.UniqueConstraint('token')
     )
     op.create_table('step',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -307,6 +323,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_step_dialogue_id'))
 
     op.drop_table('step')
+    op.drop_table('publication')
     op.drop_table('processed_write')
     with op.batch_alter_table('participant', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participant_dialogue_id'))

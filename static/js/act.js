@@ -33,7 +33,8 @@
     var box = document.getElementById("messages");
     if (!box) { return; }
     var p = document.createElement("p");
-    p.className = "msg msg-" + (kind || "ok");
+    /* "sr": for screen readers only (a step change is seen anyway; hearing it is what helps). */
+    p.className = kind === "sr" ? "visually-hidden" : "msg msg-" + (kind || "ok");
     p.textContent = text;
     while (box.firstChild) { box.removeChild(box.firstChild); }
     box.appendChild(p);
@@ -96,6 +97,7 @@
       form.setAttribute("data-wired", "1");
       form.addEventListener("submit", function (event) {
         event.preventDefault();
+        if (form.getAttribute("data-busy")) { return; } /* a double tap sends once */
         var payload = formPayload(form);
         var action = payload.action;
         delete payload.action;
@@ -103,8 +105,9 @@
         /* A new id for the next write from this same form. */
         var idField = form.querySelector("input[name=client_id]");
         if (idField) { idField.value = randomId(); }
-        var button = form.querySelector("button[type=submit]");
-        if (button) { button.disabled = true; setTimeout(function () { button.disabled = false; }, 800); }
+        /* Busy for a moment, but not `disabled`: a disabled button drops the keyboard focus. */
+        form.setAttribute("data-busy", "1");
+        setTimeout(function () { form.removeAttribute("data-busy"); }, 800);
         if (!sent && self.offlineText) { say(self.offlineText, "error"); }
       });
     });

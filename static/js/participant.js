@@ -16,7 +16,33 @@
     return section ? section.getAttribute("data-step-id") : "";
   }
 
-  function refreshPanel(announce) {
+  /* A swap must not lose the person's place: the focus and any half-written text. */
+  var FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea";
+  function rememberPlace() {
+    var el = document.activeElement;
+    var drafts = {};
+    Array.prototype.forEach.call(panel.querySelectorAll("textarea[id], input[type=text][id]"), function (field) {
+      if (field.value) { drafts[field.id] = field.value; }
+    });
+    if (!el || !panel.contains(el)) { return { drafts: drafts }; }
+    return { drafts: drafts, id: el.id, index: Array.prototype.indexOf.call(panel.querySelectorAll(FOCUSABLE), el) };
+  }
+  function restorePlace(place, keepDrafts) {
+    if (keepDrafts) {
+      Object.keys(place.drafts).forEach(function (id) {
+        var field = document.getElementById(id);
+        if (field && panel.contains(field) && !field.value) { field.value = place.drafts[id]; }
+      });
+    }
+    if (place.index === undefined) { return; } /* the focus was elsewhere: leave it there */
+    var target = (place.id && document.getElementById(place.id)) || panel.querySelectorAll(FOCUSABLE)[place.index] ||
+      panel.querySelector("h1");
+    if (!target) { return; }
+    if (target.tagName === "H1") { target.setAttribute("tabindex", "-1"); }
+    target.focus({ preventScroll: true });
+  }
+
+  function refreshPanel(announce, keepDrafts) {
     return fetch("/p/" + encodeURIComponent(code) + "/panel", { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
@@ -27,12 +53,14 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.body.firstElementChild;
         if (!fresh) { return; }
+        var place = rememberPlace();
         panel.replaceChildren(document.importNode(fresh, true));
+        restorePlace(place, keepDrafts);
         writer.wire(panel);
         startTimer();
         if (announce) {
           var title = panel.querySelector("h1");
-          if (title) { window.Osuva.say(title.textContent, "ok"); }
+          if (title) { window.Osuva.say(title.textContent, "sr"); }
         }
       })
       .catch(function () { /* the next state event tries again */ });
@@ -57,8 +85,10 @@
     var stepChanged = String(state.step_id || "") !== renderedStep();
     var calmChanged = lastState && lastState.phones_down !== state.phones_down;
     var timerChanged = lastState && JSON.stringify(lastState.timer) !== JSON.stringify(state.timer);
+    var votingChanged = lastState && (lastState.revealed !== state.revealed ||
+                                      lastState.voting_closed !== state.voting_closed);
     lastState = state;
-    if (stepChanged || calmChanged || timerChanged) { refreshPanel(stepChanged); }
+    if (stepChanged || calmChanged || timerChanged || votingChanged) { refreshPanel(stepChanged, !stepChanged); }
   });
   socket.on("connect", function () {
     connection.hidden = true;

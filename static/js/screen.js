@@ -13,31 +13,11 @@
 
   function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } }
 
-  function renderBars(container, results) {
-    clear(container);
-    if (!results || !results.bars) { return; }
-    var list = document.createElement("ul");
-    list.className = "bars";
-    results.bars.forEach(function (bar) {
-      var li = document.createElement("li");
-      var label = document.createElement("div");
-      label.className = "bar-label";
-      var name = document.createElement("span");
-      name.textContent = bar.label;
-      var value = document.createElement("span");
-      value.textContent = bar.text != null ? bar.text : String(bar.value);
-      label.appendChild(name);
-      label.appendChild(value);
-      var track = document.createElement("div");
-      track.className = "bar";
-      var fill = document.createElement("span");
-      fill.style.width = Math.round(Math.max(0, Math.min(1, bar.share || 0)) * 100) + "%";
-      track.appendChild(fill);
-      li.appendChild(label);
-      li.appendChild(track);
-      list.appendChild(li);
-    });
-    container.appendChild(list);
+  function renderResults(container, step) {
+    // bars.js draws bars, groups (stance, scale) and a highlighted question.
+    if (!window.OsuvaBars) { clear(container); return; }
+    window.OsuvaBars.render(container, step.results,
+      { hiddenText: step.results_hidden ? body.getAttribute("data-label-hidden-results") : "" });
   }
 
   /* A list of cards (commitments, questions): {text, meta}. */
@@ -110,7 +90,7 @@
     }
     var results = document.getElementById("results");
     if (step && (mode === "results" || mode === "step") && !calm) {
-      renderBars(results, step.results);
+      renderResults(results, step);
       renderList(results, step.results);
     } else {
       clear(results);

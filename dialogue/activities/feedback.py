@@ -1,0 +1,192 @@
+"""`feedback`: the closing survey, the same questions in every method.
+
+Every question is a 1–5 scale with a text label on each value, plus one optional
+free-text comment. The questions have fixed keys (`heard`, `could_say`, ...), so the
+project can report them over all dialogues, methods and municipalities.
+
+A phone answer is one `Vote` per question (value 1..5, criterion = the question's
+key) on the step's one survey item; answering again replaces the earlier answer.
+Staff enter paper forms as counts (`StaffCount`, the same criterion and value).
+The comment is a contribution of the step (masked in exports, never on the screen).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..actors import FACILITATOR, HELPER, PARTICIPANT
+from ..commands import CommandContext, command
+from ..models import Contribution, Item, StaffCount, Step, Vote
+from ..synthesis import pii, tally
+from ..textclean import clean_int, clean_text
+from .base import Activity, register
+
+VALUES = (1, 2, 3, 4, 5)
+COMMENT_LENGTH = 500
+STAFF = frozenset({HELPER, FACILITATOR})
+
+
+def questions() -> dict[str, Any]:
+    """Every question the survey knows, by key (the order is the order asked)."""
+    return {
+        "heard": _l("I felt heard."),
+        "could_say": _l("I could say what I wanted."),
+        "constructive": _l("The discussion was constructive."),
+        "different_views": _l("Different views were listened to."),
+        "right_issues": _l("We talked about things that matter."),
+        "useful": _l("Taking part was useful to me."),
+    }
+
+
+def scale_labels() -> list[Any]:
+    """The text of each value 1..5 (plain language; colour or number alone never says it)."""
+    return [_l("Not at all"), _l("A little"), _l("Somewhat"), _l("Mostly"), _l("Fully")]
+
+
+DEFAULT_QUESTIONS = ["heard", "could_say", "constructive"]
+
+
+def step_questions(step: Step) -> list[str]:
+    """The keys this step asks, in order (unknown keys are ignored)."""
+    known = questions()
+    return [k for k in step.config.get("questions", DEFAULT_QUESTIONS) if k in known]
+
+
+def survey_item(s, step: Step, *, create: bool = False) -> Item | None:
+    """The step's one survey item that the answers hang on (made on the first answer)."""
+    item = s.scalar(select(Item).where(Item.step_id == step.id).order_by(Item.id).limit(1))
+    if item is None and create:
+        item = Item(step_id=step.id, text="feedback", position=0)
+        s.add(item)
+        s.flush()
+    return item
+
+
+def comments(s, step: Step) -> list[Contribution]:
+    return list(s.scalars(select(Contribution).where(
+        Contribution.step_id == step.id, Contribution.hidden.is_(False),
+        Contribution.private.is_(False), Contribution.source.in_(("participant", "staff")))
+        .order_by(Contribution.id)))
+
+
+def results(s, step: Step) -> dict[str, Any]:
+    """Per question: answers per value (phone, staff, total), the count and the mean."""
+    item = survey_item(s, step)
+    counts = tally.step_counts(s, step.id) if item else tally.Counts()
+    labels = questions()
+    out = []
+    for key in step_questions(step):
+        dist = counts.distribution(item.id, VALUES, key) if item else {
+            "phone": [0] * 5, "staff": [0] * 5, "total": [0] * 5}
+        n = sum(dist["total"])
+        mean = round(sum(v * c for v, c in zip(VALUES, dist["total"])) / n, 2) if n else None
+        out.append({"key": key, "text": str(labels[key]), "distribution": dist,
+                    "count": n, "mean": mean})
+    respondents = tally.participants(s, step.id)
+    return {"scale": {"min": 1, "max": 5, "labels": [str(x) for x in scale_labels()]},
+            "questions": out, "respondents": respondents}
+
+
+@register
+class Feedback(Activity):
+    key = "feedback"
+    participant_template = "activities/feedback.html"
+
+    def label(self):
+        return _l("Closing survey")
+
+    def default_config(self) -> dict[str, Any]:
+        return {"phones_down": False, "questions": list(DEFAULT_QUESTIONS), "comment": True,
+                "hide_results": True, "open_early": False}
+
+    def clean_config(self, config):
+        config = super().clean_config(config)
+        keys = config["questions"]
+        if not isinstance(keys, list) or not keys or any(k not in questions() for k in keys) \
+                or len(set(keys)) != len(keys):
+            raise ValueError(f"questions must be a non-empty list of {sorted(questions())}")
+        return config
+
+    def participant_context(self, s, step, actor):
+        mine: dict[str, int] = {}
+        item = survey_item(s, step)
+        if item is not None and actor is not None and actor.participant_id is not None:
+            mine = dict(s.execute(select(Vote.criterion, Vote.value).where(
+                Vote.item_id == item.id, Vote.participant_id == actor.participant_id)).all())
+        labels = questions()
+        return {"questions": [(k, labels[k]) for k in step_questions(step)],
+                "scale": list(zip(VALUES, scale_labels())), "mine": mine,
+                "answered": bool(mine), "comment_length": COMMENT_LENGTH}
+
+    def live_state(self, s, step, *, staff):
+        data = results(s, step)
+        return {"respondents": data["respondents"]["total"],
+                "questions": [{"key": q["key"], "text": q["text"], "counts": q["distribution"]["total"],
+                               "count": q["count"], "mean": q["mean"]} for q in data["questions"]],
+                "labels": data["scale"]["labels"]}
+
+    def export(self, s, step):
+        return {"results": results(s, step),
+                "contributions": [{"id": c.id, "text": pii.mask(c.text), "entered_by_staff": c.source == "staff",
+                                   "theme_id": c.theme_id} for c in comments(s, step)]}
+
+
+def _answers(ctx: CommandContext, step: Step) -> dict[str, int]:
+    answers = {}
+    for key in step_questions(step):
+        raw = ctx.payload.get(f"q_{key}")
+        if raw in (None, ""):
+            continue  # every question may be skipped
+        answers[key] = clean_int(raw, 1, 5)
+    return answers
+
+
+@command("give_feedback", roles=frozenset({PARTICIPANT}))
+def give_feedback(ctx: CommandContext) -> dict:
+    """A participant answers the closing survey (again: the new answers replace the old)."""
+    step = ctx.open_step(kind="feedback")
+    answers = _answers(ctx, step)
+    comment = ""
+    if step.config.get("comment", True):
+        comment = clean_text(ctx.payload.get("comment"), COMMENT_LENGTH, required=False)
+    if not answers and not comment:
+        ctx.fail(_l("Choose at least one answer first."))
+    item = survey_item(ctx.s, step, create=True)
+    pid = ctx.actor.participant_id
+    existing = {v.criterion: v for v in ctx.s.scalars(select(Vote).where(
+        Vote.item_id == item.id, Vote.participant_id == pid))}
+    for key, value in answers.items():
+        if key in existing:
+            existing[key].value = value
+        else:
+            ctx.s.add(Vote(step_id=step.id, item_id=item.id, participant_id=pid, criterion=key, value=value))
+    if comment:
+        ctx.s.add(Contribution(dialogue_id=ctx.dialogue.id, step_id=step.id, participant_id=pid,
+                               source="participant", author_role=ctx.actor.declared_role, text=comment,
+                               pii=bool(pii.find(comment))))
+    ctx.changed(step, tally=True)
+    return {"message": str(_l("Thank you! Your answers were saved."))}
+
+
+@command("feedback_count", roles=STAFF, audit=True)
+def feedback_count(ctx: CommandContext) -> dict:
+    """Staff add paper forms: `count` answers of `value` to question `question`."""
+    step = ctx.open_step(kind="feedback")
+    key = ctx.payload.get("question")
+    if key not in step_questions(step):
+        ctx.fail(_l("The choice is not valid."))
+    value = clean_int(ctx.payload.get("value"), 1, 5)
+    count = clean_int(ctx.payload.get("count"), 0, 1000)
+    item = survey_item(ctx.s, step, create=True)
+    ctx.s.add(StaffCount(step_id=step.id, item_id=item.id, criterion=key, value=value, count=count,
+                         helper_id=ctx.actor.helper_id))
+    ctx.changed(step, tally=True)
+    return {"message": str(_l("Saved."))}
+
+
+def respondent_count(s, step: Step) -> int:
+    """How many people answered the survey (phones plus paper forms staff said they had)."""
+    return tally.participants(s, step.id)["total"]
+

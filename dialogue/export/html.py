@@ -1,0 +1,35 @@
+"""The report as HTML: the console page, the downloadable document and the PDF's source."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import render_template
+
+from ..i18n import LANGUAGE_NAMES
+from .content import step_blocks
+from .report import contribution_groups
+from .summary import group_label, role_label
+
+STYLESHEET = Path(__file__).resolve().parent.parent.parent / "static" / "css" / "report.css"
+
+
+def language_name(code: str) -> str:
+    return {"fi": "suomi", "sv": "svenska", "en": "English"}.get(code, LANGUAGE_NAMES.get(code, code))
+
+
+def report_context(model: dict[str, Any]) -> dict[str, Any]:
+    """Template variables of `templates/report/_body.html` (call in the report's locale)."""
+    return {"model": model, "steps": [(step, step_blocks(step)) for step in model["steps"]],
+            "groups": contribution_groups, "role_label": role_label, "group_label": group_label,
+            "language_name": language_name}
+
+
+def render_document(model: dict[str, Any]) -> str:
+    """A self-contained HTML document of the report (its stylesheet embedded)."""
+    return render_template("report/document.html", stylesheet=STYLESHEET.read_text(encoding="utf-8"),
+                           **report_context(model))
+
+
+def render_html(model: dict[str, Any]) -> bytes:
+    return render_document(model).encode("utf-8")

@@ -1,0 +1,77 @@
+"""The helper's page (/h/<token>): staff notes, contributions and paper votes for one dialogue.
+
+No account: the secret link is the credential, checked again on every request, so a
+revoked link stops working at once. Writes go through the same commands as the
+socket event `act` (role "helper").
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from .. import activities, db
+from ..actors import helper_actor
+from ..commands import dispatch
+from ..forms_util import flash_ack, payload_from_form
+from ..models import Contribution, Dialogue, Helper, Step, Theme
+from ..state import step_texts
+from .links import kind_labels
+
+bp = Blueprint("helpers", __name__, url_prefix="/h")
+
+RECENT_NOTES = 10
+
+
+def _helper(token: str) -> tuple[Helper, Dialogue]:
+    actor = helper_actor(token)
+    if actor is None:
+        abort(404)
+    return db.session.get(Helper, actor.helper_id), db.session.get(Dialogue, actor.dialogue_id)
+
+
+def takes_paper_votes(step: Step) -> bool:
+    """Whether staff may enter paper/show-of-hands counts for this step's kind."""
+    return bool(getattr(activities.get(step.kind), "takes_staff_counts", False))
+
+
+@bp.get("/<token>")
+def page(token: str):
+    """What a scribe, table host or recorder needs during the dialogue, on one page."""
+    helper, dialogue = _helper(token)
+    lang = str(get_locale())
+    current = db.session.get(Step, dialogue.current_step_id) if dialogue.current_step_id else None
+    steps = [(s, step_texts(s, lang)["title"]) for s in dialogue.steps]
+    themes = list(db.session.scalars(select(Theme).where(Theme.dialogue_id == dialogue.id).order_by(Theme.name)))
+    prompt_steps = [(s, title) for s, title in steps if s.kind == "prompt"]
+    vote_steps = [(s, title) for s, title in steps if takes_paper_votes(s)]
+    vote_step = None
+    wanted = request.args.get("votes", type=int)
+    for s, _title in vote_steps:
+        if s.id == wanted or (wanted is None and current is not None and s.id == current.id):
+            vote_step = s
+    vote_staff = activities.get(vote_step.kind).staff_context(db.session, vote_step) if vote_step else None
+    mine = db.session.scalars(select(Contribution).where(
+        Contribution.helper_id == helper.id, Contribution.hidden.is_(False)).order_by(Contribution.id.desc())
+        .limit(RECENT_NOTES)).all()
+    return render_template(
+        "helpers/page.html", helper=helper, dialogue=dialogue, token=token, kind_label=kind_labels().get(helper.kind),
+        current=current, current_title=step_texts(current, lang)["title"] if current else "", steps=steps,
+        themes=themes, prompt_steps=prompt_steps, vote_steps=vote_steps, vote_step=vote_step,
+        vote_staff=vote_staff, mine=mine, writable=dialogue.state in ("open", "running"),
+        act_url=url_for(".act", token=token))
+
+
+@bp.post("/<token>/act")
+def act(token: str):
+    """Every helper write without JavaScript: the same commands as the socket event."""
+    actor = helper_actor(token)
+    if actor is None:
+        abort(404)
+    payload = payload_from_form(request.form)
+    payload.pop("votes", None)  # where to come back to, not part of the command
+    flash_ack(dispatch(actor, payload.pop("action", ""), payload))
+    target = url_for(".page", token=token)
+    if request.form.get("votes", "").isdigit():
+        target += f"?votes={request.form['votes']}"
+    return redirect(target + "#main", code=303)

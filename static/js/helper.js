@@ -1,0 +1,57 @@
+/* Osuva helper page (scribe, table host, recorder): writes over the socket with an
+ * outbox, and the "now" line follows the facilitator. Never reloads the page, so a
+ * half-written note is never lost. All text goes in with textContent. */
+(function () {
+  "use strict";
+  if (!window.io || !window.Osuva) { return; }
+  var body = document.body;
+  var connection = document.getElementById("connection");
+  var socket = window.io({ auth: { role: "helper", dialogue: body.getAttribute("data-dialogue"),
+                                   token: body.getAttribute("data-token") } });
+  var shownStep = body.getAttribute("data-step-id");
+
+  var writer = new window.Osuva.LiveWriter({
+    socket: socket,
+    name: "helper-" + body.getAttribute("data-dialogue"),
+    onAck: function (ack) {
+      if (!ack.ok) { window.Osuva.say(ack.error || "", "error"); return; }
+      if (ack.message) { window.Osuva.say(ack.message, "ok"); }
+    }
+  });
+  writer.offlineText = body.getAttribute("data-offline");
+  writer.wire(document);
+
+  // After a write has been handed to the outbox, empty its text box for the next one.
+  Array.prototype.forEach.call(document.querySelectorAll("form.clear-after"), function (form) {
+    form.addEventListener("submit", function () {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-clear]"), function (field) { field.value = ""; });
+    });
+  });
+
+  function untouched(select) {
+    var form = select.form;
+    var boxes = form ? form.querySelectorAll("[data-clear]") : [];
+    for (var i = 0; i < boxes.length; i++) { if (boxes[i].value) { return false; } }
+    return true;
+  }
+
+  socket.on("live", function (state) {
+    var stepId = state.step ? String(state.step.id) : "";
+    if (stepId === shownStep) { return; }
+    shownStep = stepId;
+    var title = document.getElementById("now-title");
+    if (title && state.step) { title.textContent = state.step.title; }
+    // Forms nobody is writing in follow the current step.
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-follow-current]"), function (select) {
+      if (!untouched(select)) { return; }
+      for (var i = 0; i < select.options.length; i++) {
+        if (select.options[i].value === stepId) { select.value = stepId; }
+      }
+    });
+  });
+  socket.on("connect", function () { connection.hidden = true; });
+  socket.on("disconnect", function () {
+    connection.textContent = body.getAttribute("data-offline");
+    connection.hidden = false;
+  });
+})();

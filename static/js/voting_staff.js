@@ -1,0 +1,15 @@
+/* Osuva console, voting steps: redraw the results as the coalesced tallies arrive.
+ * console.js announces every live state as a DOM event "osuva:live". */
+(function () {
+  "use strict";
+  if (!window.OsuvaBars) { return; }
+  document.addEventListener("osuva:live", function (event) {
+    var state = event.detail || {};
+    var results = state.step && state.step.results;
+    if (!results) { return; }
+    var box = document.querySelector("[data-voting-live]");
+    if (box) { window.OsuvaBars.render(box, results, { groupTag: "h5" }); }
+    var signal = document.querySelector("[data-not-understood]");
+    if (signal && results.not_understood != null) { signal.textContent = String(results.not_understood); }
+  });
+})();

@@ -1,0 +1,606 @@
+"""Voting kinds (dots, stance, scale, poll, rank, questions): rules, integrity, results, pages."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from dialogue import activities, db
+from dialogue.actors import Actor, hash_token
+from dialogue.commands import dispatch
+from dialogue.dialogues import join
+from dialogue.export.json_export import export_dialogue
+from dialogue.models import Contribution, Dialogue, Helper, Item, Participant, StaffCount, Step, Vote
+from dialogue.state import live_state
+from tests.conftest import cid
+
+ITEMS = ["Bussit kulkevat harvoin", "Kirjasto on kiinni iltaisin", "Neuvoja saa vain netissä"]
+
+
+class Room:
+    """A dialogue (blank method) with one voting step made current, and people in it."""
+
+    def __init__(self, make, kind, items=ITEMS, **config):
+        self.make = make
+        self.dialogue = make.dialogue(method="blank")
+        self.owner = self.dialogue.owner
+        self.staff = Actor("facilitator", self.dialogue.id, facilitator_id=self.owner.id)
+        self.step_id = self.add_step(kind, items=list(items), **config)
+        assert self.act(self.staff, "go_to_step", step_id=self.step_id)["ok"]
+
+    def add_step(self, kind, position=None, **config):
+        with db.write() as s:
+            position = position if position is not None else len(self.steps()) + 1
+            step = Step(dialogue_id=self.dialogue.id, position=position, kind=kind,
+                        texts={"fi": {"title": f"Vaihe {kind}", "body": ""}},
+                        config=activities.get(kind).clean_config(config))
+            s.add(step)
+            s.flush()
+            return step.id
+
+    def steps(self):
+        return db.session.get(Dialogue, self.dialogue.id).steps
+
+    def phone(self):
+        token = join(db.session.get(Dialogue, self.dialogue.id))
+        p = db.session.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
+        return Actor("participant", self.dialogue.id, participant_id=p.id)
+
+    def helper(self):
+        with db.write() as s:
+            h = Helper(dialogue_id=self.dialogue.id, token=cid(), kind="scribe")
+            s.add(h)
+            s.flush()
+            return Actor("helper", self.dialogue.id, helper_id=h.id), h.token
+
+    def act(self, actor, name, **payload):
+        payload.setdefault("client_id", cid())
+        return dispatch(actor, name, payload)
+
+    def items(self, step_id=None):
+        return list(db.session.scalars(select(Item).where(Item.step_id == (step_id or self.step_id))
+                                       .order_by(Item.position, Item.id)))
+
+    def item_ids(self):
+        return [i.id for i in self.items()]
+
+    def step(self):
+        db.session.expire_all()
+        return db.session.get(Step, self.step_id)
+
+    def results(self):
+        db.session.expire_all()
+        step = db.session.get(Step, self.step_id)
+        return activities.get(step.kind).results(db.session, step)
+
+    def export_step(self):
+        """This step's part of the JSON export."""
+        db.session.expire_all()
+        doc = export_dialogue(db.session, db.session.get(Dialogue, self.dialogue.id))
+        json.dumps(doc)
+        return next(st for st in doc["steps"] if st["id"] == self.step_id)
+
+    def votes(self):
+        return db.session.query(Vote).filter_by(step_id=self.step_id).count()
+
+
+def by_id(results, item_id):
+    return next(i for i in results["items"] if i["id"] == item_id)
+
+
+# -- dots ---------------------------------------------------------------------------
+
+def test_dots_budget_and_cap_are_enforced_with_clear_messages(make):
+    room = Room(make, "dots", dots=3, max_per_item=2)
+    a, b, c = room.item_ids()
+    phone = room.phone()
+    first = room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1)
+    assert first["ok"] and first["remaining"] == 2
+    assert room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1)["remaining"] == 1
+    over_cap = room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1)
+    assert not over_cap["ok"] and "at most 2" in over_cap["error"]
+    assert room.act(phone, "dot", step_id=room.step_id, item_id=b, delta=1)["remaining"] == 0
+    over_budget = room.act(phone, "dot", step_id=room.step_id, item_id=c, delta=1)
+    assert not over_budget["ok"] and "no dots left" in over_budget["error"]
+    # moving a dot: take one back, then it can go elsewhere
+    back = room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=-1)
+    assert back["ok"] and back["remaining"] == 1
+    assert room.act(phone, "dot", step_id=room.step_id, item_id=c, delta=1)["ok"]
+    nothing_here = room.act(phone, "dot", step_id=room.step_id, item_id=c, delta=-1)
+    assert nothing_here["ok"]
+    assert not room.act(phone, "dot", step_id=room.step_id, item_id=c, delta=-1)["ok"]
+    results = room.results()
+    assert [by_id(results, i)["dots"]["phone"] for i in (a, b, c)] == [1, 1, 0]
+    assert results["dots"] == {"phone": 2, "staff": 0, "total": 2}
+    assert results["participants"]["phone"] == 1
+
+
+def test_dots_default_budget_is_three_and_cap_is_the_budget(make):
+    room = Room(make, "dots")
+    a = room.item_ids()[0]
+    phone = room.phone()
+    acks = [room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1) for _ in range(4)]
+    assert [x["ok"] for x in acks] == [True, True, True, False]
+    assert by_id(room.results(), a)["dots"]["total"] == 3
+
+
+def test_same_client_id_is_one_vote(make):
+    room = Room(make, "dots")
+    a = room.item_ids()[0]
+    phone = room.phone()
+    write_id = cid()
+    first = room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1, client_id=write_id)
+    again = room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1, client_id=write_id)
+    assert first["ok"] and again["ok"] and again["duplicate"] and again["remaining"] == first["remaining"] == 2
+    assert by_id(room.results(), a)["dots"]["total"] == 1
+
+
+def test_votes_on_bad_items_are_refused_and_change_nothing(make):
+    room = Room(make, "dots")
+    other = Room(make, "dots")
+    a, b, _ = room.item_ids()
+    phone = room.phone()
+    assert room.act(room.staff, "set_item_hidden", item_id=b, hidden="1")["ok"]
+    for item_id in (b, other.item_ids()[0], 999999, "x", None):
+        ack = room.act(phone, "dot", step_id=room.step_id, item_id=item_id, delta=1)
+        assert not ack["ok"] and "not available" in ack["error"], item_id
+    # another dialogue's step, through this dialogue
+    ack = room.act(phone, "dot", step_id=other.step_id, item_id=other.item_ids()[0], delta=1)
+    assert not ack["ok"] and ack["error"]
+    assert db.session.query(Vote).count() == 0
+    # a hidden item leaves the results and the export too
+    assert b not in [i["id"] for i in room.results()["items"]]
+
+
+def test_votes_only_while_the_step_is_open(make):
+    room = Room(make, "dots")
+    a = room.item_ids()[0]
+    phone = room.phone()
+    # another step made current: this one is closed to phones
+    later = room.add_step("info")
+    assert room.act(room.staff, "go_to_step", step_id=later)["ok"]
+    ack = room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1)
+    assert not ack["ok"] and "closed" in ack["error"]
+    # back on it, but voting ended
+    assert room.act(room.staff, "go_to_step", step_id=room.step_id)["ok"]
+    assert room.act(room.staff, "close_voting", step_id=room.step_id, closed="1")["ok"]
+    ack = room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1)
+    assert not ack["ok"] and "ended" in ack["error"]
+    assert room.votes() == 0
+    assert room.act(room.staff, "close_voting", step_id=room.step_id, closed="")["ok"]
+    assert room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1)["ok"]
+
+
+def test_vote_rule_is_a_database_constraint(make):
+    room = Room(make, "stance")
+    item = room.items()[0]
+    phone = room.phone()
+    db.session.add(Vote(step_id=room.step_id, item_id=item.id, participant_id=phone.participant_id, value=1))
+    db.session.commit()
+    db.session.add(Vote(step_id=room.step_id, item_id=item.id, participant_id=phone.participant_id, value=-1))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_participants_only_vote_and_staff_only_run(make):
+    room = Room(make, "dots")
+    a = room.item_ids()[0]
+    helper, _token = room.helper()
+    assert not room.act(room.staff, "dot", step_id=room.step_id, item_id=a, delta=1)["ok"]
+    assert not room.act(helper, "dot", step_id=room.step_id, item_id=a, delta=1)["ok"]
+    phone = room.phone()
+    for name, payload in [("reveal_results", {"revealed": "1"}), ("close_voting", {"closed": "1"}),
+                          ("staff_count", {"item_id": a, "n_1": 5}), ("add_item", {"text": "x"}),
+                          ("refresh_items", {}), ("set_item_hidden", {"item_id": a, "hidden": "1"})]:
+        assert not room.act(phone, name, step_id=room.step_id, **payload)["ok"], name
+    for name, payload in [("reveal_results", {"revealed": "1"}), ("close_voting", {"closed": "1"})]:
+        assert not room.act(helper, name, step_id=room.step_id, **payload)["ok"], name
+    assert not room.step().revealed and not room.step().voting_closed
+
+
+# -- stance ---------------------------------------------------------------------------
+
+def test_stance_revote_replaces_and_counts_shares(make):
+    room = Room(make, "stance")
+    s1 = room.item_ids()[0]
+    phones = [room.phone() for _ in range(4)]
+    for phone, vote in zip(phones, ["agree", "agree", "disagree", "pass"]):
+        assert room.act(phone, "stance", step_id=room.step_id, item_id=s1, vote=vote)["ok"]
+    assert room.act(phones[3], "stance", step_id=room.step_id, item_id=s1, vote="agree")["ok"]
+    assert not room.act(phones[0], "stance", step_id=room.step_id, item_id=s1, vote="maybe")["ok"]
+    row = by_id(room.results(), s1)
+    assert (row["agree"]["total"], row["disagree"]["total"], row["pass"]["total"]) == (3, 1, 0)
+    assert row["votes"]["total"] == 4 and row["shares"]["agree"] == 0.75
+    assert room.votes() == 4
+
+
+def test_stance_phone_shows_one_statement_at_a_time_in_own_order(make):
+    items = [f"Väite numero {n}" for n in range(8)]
+    room = Room(make, "stance", items=items)
+    http = [make.participant_client(room.dialogue) for _ in range(2)]
+    firsts = []
+    for client in http:
+        page = client.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+        shown = [t for t in items if t in page]
+        assert len(shown) == 1, shown  # only the current statement
+        progress = re.search(r'class="progress">([^<]*)<', page).group(1)
+        assert "1" in progress and "8" in progress
+        assert page.count('name="vote"') == 3  # agree, disagree, pass for this one statement
+        firsts.append(shown[0])
+    # each participant's order is stable
+    again = http[0].get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+    assert firsts[0] in again
+    step = room.step()
+    orders = set()
+    for n in range(6):
+        orders.add(tuple(i.id for i in activities.voting.personal_order(step.id, n + 1, room.items())))
+    assert len(orders) > 1  # orders differ between participants
+
+
+def test_stance_answering_moves_to_the_next_statement_without_javascript(make):
+    room = Room(make, "stance")
+    client = make.participant_client(room.dialogue)
+    page = client.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+    current = next(i for i in room.items() if i.text in page)
+    r = client.post(f"/p/{room.dialogue.code}/act", data={
+        "action": "stance", "step_id": room.step_id, "item_id": current.id, "vote": "agree", "client_id": cid()})
+    assert r.status_code == 303
+    page = client.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+    assert "Saved." in page or "Tallennettu" in page
+    shown_now = [i for i in room.items() if i.text in page.split("<details")[0]]
+    assert current not in shown_now and len(shown_now) == 1
+
+
+def test_participant_statements_are_moderated_before_others_see_them(make):
+    room = Room(make, "stance", allow_statements=True, moderate_statements=True)
+    author, other = room.phone(), room.phone()
+    ack = room.act(author, "add_statement", step_id=room.step_id, text="Kela-asiointi on vaikeaa")
+    assert ack["ok"] and ack["pending"]
+    new_id = ack["item_id"]
+    refused = room.act(other, "stance", step_id=room.step_id, item_id=new_id, vote="agree")
+    assert not refused["ok"]
+    assert new_id not in [i["id"] for i in room.results()["items"]]
+    assert room.act(room.staff, "moderate_item", item_id=new_id, approve="1")["ok"]
+    assert room.act(other, "stance", step_id=room.step_id, item_id=new_id, vote="agree")["ok"]
+    row = by_id(room.results(), new_id)
+    assert row["added_by_participant"] and row["source"] == "participant"
+
+
+def test_statements_only_when_allowed(make):
+    room = Room(make, "stance")
+    ack = room.act(room.phone(), "add_statement", step_id=room.step_id, text="Ei saa lisätä")
+    assert not ack["ok"] and len(room.items()) == 3
+
+
+# -- scale, poll, rank ------------------------------------------------------------------
+
+def test_scale_distribution_mean_comment_and_revote(make):
+    room = Room(make, "scale", items=["Työkokeilu"], criteria=["Hyödyllinen", "Toteutettava"], style="smiley")
+    item = room.item_ids()[0]
+    p1, p2 = room.phone(), room.phone()
+    assert room.act(p1, "rate", step_id=room.step_id, item_id=item, rating_c1="2", rating_c2=5,
+                    comment="Soita minulle 040 1234567")["ok"]
+    assert room.act(p1, "rate", step_id=room.step_id, item_id=item, rating_c1=4)["ok"]  # revote
+    assert room.act(p2, "rate", step_id=room.step_id, item_id=item, rating_c1=5)["ok"]
+    assert not room.act(p2, "rate", step_id=room.step_id, item_id=item, rating_c1=6)["ok"]
+    assert not room.act(p2, "rate", step_id=room.step_id, item_id=item)["ok"]
+    row = by_id(room.results(), item)
+    useful, doable = row["criteria"]
+    assert useful["distribution"]["total"] == [0, 0, 0, 1, 1] and useful["mean"] == 4.5
+    assert doable["distribution"]["phone"] == [0, 0, 0, 0, 1] and doable["count"]["total"] == 1
+    assert row["comments"] and "040" not in row["comments"][0]["text"]  # masked
+    page = make.participant_client(room.dialogue).get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+    assert 'class="word"' in page  # every option has a text label, not colour alone
+    assert page.count('type="radio"') == 10  # 5 options x 2 criteria
+    assert 'type="radio"' in page and "😀" in page and "<legend>" in page
+
+
+def test_poll_single_choice_replaces_and_multiple_is_limited(make):
+    room = Room(make, "poll")
+    a, b, c = room.item_ids()
+    phone = room.phone()
+    assert room.act(phone, "poll_vote", step_id=room.step_id, choice=str(a))["ok"]
+    assert room.act(phone, "poll_vote", step_id=room.step_id, choice=str(b))["ok"]
+    two = room.act(phone, "poll_vote", step_id=room.step_id, choice=[str(a), str(b)])
+    assert not two["ok"]
+    results = room.results()
+    assert [by_id(results, i)["votes"]["total"] for i in (a, b, c)] == [0, 1, 0]
+    multi = Room(make, "poll", multiple=True, max_choices=2)
+    x, y, z = multi.item_ids()
+    phone = multi.phone()
+    assert multi.act(phone, "poll_vote", step_id=multi.step_id, choice=[str(x), str(y)])["ok"]
+    assert not multi.act(phone, "poll_vote", step_id=multi.step_id, choice=[str(x), str(y), str(z)])["ok"]
+    assert not multi.act(phone, "poll_vote", step_id=multi.step_id, choice=[])["ok"]
+    results = multi.results()
+    assert by_id(results, x)["share"] == 1.0 and results["votes"]["total"] == 2
+
+
+def test_rank_scores_and_ballot_rules(make):
+    room = Room(make, "rank", k=2)
+    a, b, c = room.item_ids()
+    p1, p2 = room.phone(), room.phone()
+    assert room.act(p1, "rank", step_id=room.step_id, place_1=a, place_2=b)["ok"]
+    assert room.act(p2, "rank", step_id=room.step_id, place_1=b, place_2="")["ok"]
+    assert not room.act(p2, "rank", step_id=room.step_id, place_1=c, place_2=c)["ok"]
+    assert not room.act(p2, "rank", step_id=room.step_id, place_1="", place_2=c)["ok"]
+    assert room.act(p1, "rank", step_id=room.step_id, place_1=c, place_2=a)["ok"]  # a new ballot replaces
+    results = room.results()
+    assert [by_id(results, i)["score"]["total"] for i in (a, b, c)] == [1, 2, 2]
+    assert by_id(results, c)["places"]["total"] == [1, 0]
+    page = make.participant_client(room.dialogue).get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+    assert page.count("<select") == 2 and "draggable" not in page
+
+
+# -- questions --------------------------------------------------------------------------
+
+def test_questions_upvotes_signal_and_staff_marks(make):
+    room = Room(make, "questions", items=[], moderate=True)
+    asker, voter = room.phone(), room.phone()
+    ack = room.act(asker, "ask", step_id=room.step_id, text="Miten haen tukea?")
+    assert ack["ok"] and ack["pending"]
+    q = ack["item_id"]
+    assert not room.act(voter, "upvote", step_id=room.step_id, item_id=q)["ok"]  # not yet approved
+    assert room.act(room.staff, "moderate_item", item_id=q, approve="1")["ok"]
+    assert room.act(voter, "upvote", step_id=room.step_id, item_id=q)["ok"]
+    assert room.act(voter, "upvote", step_id=room.step_id, item_id=q)["ok"]  # the same upvote again
+    assert not room.act(asker, "upvote", step_id=room.step_id, item_id=q)["ok"]  # own question
+    assert by_id(room.results(), q)["upvotes"]["total"] == 1
+    for phone in (asker, voter):
+        assert room.act(phone, "not_understood", step_id=room.step_id, on="1")["ok"]
+    assert room.act(voter, "not_understood", step_id=room.step_id, on="1")["ok"]
+    assert room.results()["not_understood"] == {"active": 2, "presses": 2}
+    staff_state = live_state(db.session, db.session.get(Dialogue, room.dialogue.id), staff=True)
+    assert staff_state["step"]["results"]["not_understood"] == 2
+    screen_state = live_state(db.session, db.session.get(Dialogue, room.dialogue.id), staff=False)
+    assert "not_understood" not in screen_state["step"]["results"]
+    assert room.act(room.staff, "clear_not_understood", step_id=room.step_id)["ok"]
+    assert room.results()["not_understood"] == {"active": 0, "presses": 2}
+    assert room.act(room.staff, "question_state", item_id=q, highlighted="1")["ok"]
+    screen_state = live_state(db.session, db.session.get(Dialogue, room.dialogue.id), staff=False)
+    assert screen_state["step"]["results"]["highlight"] == "Miten haen tukea?"
+    assert room.act(room.staff, "question_state", item_id=q, answered="1")["ok"]
+    row = by_id(room.results(), q)
+    assert row["answered"] and not row["highlighted"]
+    helper, _ = room.helper()
+    assert not room.act(helper, "question_state", item_id=q, answered="")["ok"]
+    assert room.results()["participants"]["phone"] == 2
+
+
+# -- results visibility ---------------------------------------------------------------
+
+def test_hidden_results_until_revealed_but_staff_always_see(make):
+    room = Room(make, "dots", hide_results=True)
+    a = room.item_ids()[0]
+    phone_http = make.participant_client(room.dialogue)
+    phone = make.socket(phone_http, "participant", room.dialogue)
+    ack = phone.emit("act", "dot", {"step_id": room.step_id, "item_id": a, "delta": 1, "client_id": cid()},
+                     callback=True)
+    assert ack["ok"] and ack["remaining"] == 2
+    d = db.session.get(Dialogue, room.dialogue.id)
+    screen = live_state(db.session, d, staff=False)["step"]
+    assert screen["results"] is None and screen["results_hidden"]
+    staff = live_state(db.session, d, staff=True)["step"]
+    assert staff["results"]["bars"][0]["value"] == 1
+    page = phone_http.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+    assert "vote-results" not in page
+    screen_json = make.app.test_client().get(f"/s/{d.screen_token}/state").get_json()
+    assert screen_json["step"]["results"] is None
+    assert room.act(room.staff, "reveal_results", step_id=room.step_id, revealed="1")["ok"]
+    db.session.expire_all()
+    d = db.session.get(Dialogue, room.dialogue.id)
+    assert live_state(db.session, d, staff=False)["step"]["results"]["bars"][0]["value"] == 1
+    page = phone_http.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+    assert "vote-results" in page
+    states = [m["args"][0] for m in phone.get_received() if m["name"] == "state"]
+    assert states and states[-1]["revealed"]
+
+
+def test_results_never_say_who_voted_what(make):
+    room = Room(make, "stance")
+    phones = [room.phone() for _ in range(3)]
+    for phone in phones:
+        room.act(phone, "stance", step_id=room.step_id, item_id=room.item_ids()[0], vote="agree")
+    d = db.session.get(Dialogue, room.dialogue.id)
+    blobs = [json.dumps(live_state(db.session, d, staff=True)), json.dumps(export_dialogue(db.session, d))]
+    for blob in blobs:
+        assert "participant_id" not in blob
+
+
+# -- staff counts -------------------------------------------------------------------------
+
+def test_staff_counts_count_in_tallies_and_are_marked_in_the_export(make):
+    room = Room(make, "stance")
+    s1 = room.item_ids()[0]
+    helper, _ = room.helper()
+    phone = room.phone()
+    room.act(phone, "stance", step_id=room.step_id, item_id=s1, vote="agree")
+    ack = room.act(helper, "staff_count", step_id=room.step_id, item_id=s1, n_1="4", **{"n_-1": "2"}, people="6")
+    assert ack["ok"], ack
+    assert not room.act(helper, "staff_count", step_id=room.step_id, item_id=s1, n_1="-3")["ok"]
+    assert not room.act(helper, "staff_count", step_id=room.step_id, item_id=s1)["ok"]
+    step_doc = room.export_step()
+    row = by_id(step_doc["results"], s1)
+    assert row["agree"] == {"phone": 1, "staff": 4, "total": 5}
+    assert row["disagree"] == {"phone": 0, "staff": 2, "total": 2}
+    assert step_doc["results"]["participants"] == {"phone": 1, "staff": 6, "total": 7}
+    # a wrong entry is removed by the facilitator (not by helpers)
+    entry = db.session.scalar(select(StaffCount).where(StaffCount.value == -1))
+    assert not room.act(helper, "remove_staff_count", entry_id=entry.id)["ok"]
+    assert room.act(room.staff, "remove_staff_count", entry_id=entry.id)["ok"]
+    assert by_id(room.results(), s1)["disagree"]["total"] == 0
+
+
+def test_staff_count_for_dots_scale_and_rank(make):
+    dots = Room(make, "dots")
+    a = dots.item_ids()[0]
+    assert dots.act(dots.staff, "staff_count", step_id=dots.step_id, item_id=a, n_1=7)["ok"]
+    assert by_id(dots.results(), a)["dots"] == {"phone": 0, "staff": 7, "total": 7}
+    scale = Room(make, "scale", criteria=["Hyödyllinen", "Toteutettava"])
+    x = scale.item_ids()[0]
+    assert not scale.act(scale.staff, "staff_count", step_id=scale.step_id, item_id=x, n_4=3)["ok"]
+    assert scale.act(scale.staff, "staff_count", step_id=scale.step_id, item_id=x, criterion="c2", n_4=3, n_2=1)["ok"]
+    crit = by_id(scale.results(), x)["criteria"][1]
+    assert crit["distribution"]["staff"] == [0, 1, 0, 3, 0] and crit["mean"] == 3.5
+    rank = Room(make, "rank", k=3)
+    r = rank.item_ids()[1]
+    assert rank.act(rank.staff, "staff_count", step_id=rank.step_id, item_id=r, n_1=2, n_3=1)["ok"]
+    assert by_id(rank.results(), r)["score"] == {"phone": 0, "staff": 7, "total": 7}
+
+
+def test_helper_enters_counts_over_the_socket(make):
+    room = Room(make, "poll")
+    helper, token = room.helper()
+    sock = make.socket(make.app.test_client(), "helper", room.dialogue, token=token)
+    assert sock.is_connected()
+    option = room.item_ids()[2]
+    ack = sock.emit("act", "staff_count", {"step_id": room.step_id, "item_id": option, "n_1": 9,
+                                           "client_id": cid()}, callback=True)
+    assert ack["ok"]
+    assert by_id(room.results(), option)["votes"]["staff"] == 9
+
+
+# -- items from an earlier step -----------------------------------------------------------
+
+def test_items_come_from_an_earlier_steps_visible_contributions(make):
+    d = make.dialogue(method="blank")
+    staff = Actor("facilitator", d.id, facilitator_id=d.owner.id)
+    with db.write() as s:
+        prompt = Step(dialogue_id=d.id, position=1, kind="prompt", texts={"fi": {"title": "Ideat"}},
+                      config=activities.get("prompt").clean_config({}))
+        dots = Step(dialogue_id=d.id, position=2, kind="dots", texts={"fi": {"title": "Pisteet"}},
+                    config=activities.get("dots").clean_config({"source_step": 1}))
+        s.add_all([prompt, dots])
+        s.flush()
+        prompt_id, dots_id = prompt.id, dots.id
+    assert dispatch(staff, "go_to_step", {"step_id": prompt_id, "client_id": cid()})["ok"]
+    token = join(db.session.get(Dialogue, d.id))
+    pid = db.session.scalar(select(Participant.id).where(Participant.token_hash == hash_token(token)))
+    phone = Actor("participant", d.id, participant_id=pid)
+    for text in ("Enemmän iltavuoroja", "Piilotettava", "Kolmas idea"):
+        assert dispatch(phone, "contribute", {"step_id": prompt_id, "text": text, "client_id": cid()})["ok"]
+    hidden = db.session.scalar(select(Contribution).where(Contribution.text == "Piilotettava"))
+    dispatch(staff, "set_hidden", {"contribution_id": hidden.id, "hidden": True, "client_id": cid()})
+    assert dispatch(staff, "go_to_step", {"step_id": dots_id, "client_id": cid()})["ok"]
+    texts = [i.text for i in db.session.scalars(select(Item).where(Item.step_id == dots_id, Item.hidden.is_(False)))]
+    assert texts == ["Enemmän iltavuoroja", "Kolmas idea"]
+    # a late contribution (staff enter it) arrives with a refresh; a second refresh adds nothing
+    dispatch(staff, "contribute", {"step_id": prompt_id, "text": "Myöhäinen", "client_id": cid()})
+    ack = dispatch(staff, "refresh_items", {"step_id": dots_id, "client_id": cid()})
+    assert ack["ok"] and ack["added"] == 1
+    assert dispatch(staff, "refresh_items", {"step_id": dots_id, "client_id": cid()})["added"] == 0
+    doc = export_dialogue(db.session, db.session.get(Dialogue, d.id))
+    items = doc["steps"][-1]["results"]["items"]
+    assert [i["source"] for i in items] == ["contribution"] * 3 and all(i["contribution_id"] for i in items)
+
+
+def test_config_is_validated(make):
+    dots = activities.get("dots")
+    for bad in ({"dots": 0}, {"dots": 3, "max_per_item": 4}, {"items": [""]}, {"source_step": -1},
+                {"hide_results": "yes"}, {"colour": "red"}):
+        with pytest.raises(ValueError):
+            dots.clean_config(bad)
+    with pytest.raises(ValueError):
+        activities.get("scale").clean_config({"labels": ["a", "b"]})
+    with pytest.raises(ValueError):
+        activities.get("rank").clean_config({"k": 0})
+    assert dots.clean_config({})["dots"] == 3
+
+
+# -- pages, the screen, the console, the export --------------------------------------
+
+@pytest.mark.parametrize("kind", ["dots", "stance", "scale", "poll", "rank", "questions"])
+def test_phone_and_console_pages_render_every_kind(make, kind):
+    room = Room(make, kind)
+    phone = make.participant_client(room.dialogue)
+    page = phone.get(f"/p/{room.dialogue.code}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'method="post"' in html and 'name="client_id"' in html
+    assert "<input" in html or "<button" in html
+    console = make.facilitator_client(room.owner).get(f"/console/d/{room.dialogue.id}")
+    assert console.status_code == 200
+    html = console.get_data(as_text=True)
+    assert 'value="reveal_results"' in html and 'value="staff_count"' in html
+
+
+def test_dot_without_javascript_shows_remaining_dots(make):
+    room = Room(make, "dots", dots=2)
+    a = room.item_ids()[0]
+    phone = make.participant_client(room.dialogue)
+    r = phone.post(f"/p/{room.dialogue.code}/act", data={"action": "dot", "step_id": room.step_id,
+                                                         "item_id": a, "delta": "1", "client_id": cid()})
+    assert r.status_code == 303
+    html = phone.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+    left = re.search(r'class="dots-left"[^>]*><strong>([^<]*)<', html).group(1)
+    assert re.findall(r"\d+", left) == ["1", "2"]  # 1 of 2 dots left
+
+
+def test_socket_votes_reach_staff_and_screen_but_not_other_phones(make):
+    room = Room(make, "dots")
+    a = room.item_ids()[0]
+    screen = make.socket(make.app.test_client(), "screen", room.dialogue, token=room.dialogue.screen_token)
+    staff = make.socket(make.facilitator_client(room.owner), "facilitator", room.dialogue)
+    voter = make.socket(make.participant_client(room.dialogue), "participant", room.dialogue)
+    bystander = make.socket(make.participant_client(room.dialogue), "participant", room.dialogue)
+    for client in (screen, staff, voter, bystander):
+        client.get_received()
+    ack = voter.emit("act", "dot", {"step_id": room.step_id, "item_id": a, "delta": 1, "client_id": cid()},
+                     callback=True)
+    assert ack["ok"] and ack["remaining"] == 2
+    screen_live = [m["args"][0] for m in screen.get_received() if m["name"] == "live"]
+    assert screen_live[-1]["step"]["results"]["bars"][0] == {"label": ITEMS[0], "value": 1, "share": 1.0,
+                                                             "text": screen_live[-1]["step"]["results"]["bars"][0]["text"]}
+    assert "1" in screen_live[-1]["step"]["results"]["bars"][0]["text"]
+    assert [m for m in staff.get_received() if m["name"] == "live"]
+    assert bystander.get_received() == []
+    assert [m["name"] for m in voter.get_received()] == []
+
+
+def test_export_carries_results_for_every_kind(make):
+    shapes = {"dots": {"budget", "max_per_item", "participants", "dots", "items"},
+              "stance": {"participants", "items"}, "scale": {"scale", "labels", "participants", "items"},
+              "poll": {"multiple", "participants", "votes", "items"}, "rank": {"k", "participants", "items"},
+              "questions": {"participants", "not_understood", "items"}}
+    for kind, keys in shapes.items():
+        room = Room(make, kind)
+        results = room.export_step()["results"]
+        assert set(results) == keys, kind
+        assert results["participants"] == {"phone": 0, "staff": 0, "total": 0}
+        assert len(results["items"]) == 3
+
+
+def test_voting_exports_validate_against_the_schema(make):
+    import jsonschema
+    from pathlib import Path
+    schema = json.loads((Path(__file__).resolve().parent.parent / "docs" / "export.schema.json").read_text())
+    room = Room(make, "dots")
+    payloads = {"dots": {"delta": 1}, "stance": {"vote": "agree"}, "scale": {"rating": 4, "comment": "Hyvä"},
+                "poll": {}, "rank": {}, "questions": {}}
+    phone = room.phone()
+    for kind, payload in payloads.items():
+        step_id = room.step_id if kind == "dots" else room.add_step(kind, items=list(ITEMS))
+        assert room.act(room.staff, "go_to_step", step_id=step_id)["ok"]
+        first = room.items(step_id)[0].id
+        if kind == "poll":
+            payload = {"choice": str(first)}
+        elif kind == "rank":
+            payload = {"place_1": first}
+        elif kind == "questions":
+            asked = room.act(phone, "ask", step_id=step_id, text="Kysymys")
+            other = room.phone()
+            assert room.act(other, "upvote", step_id=step_id, item_id=asked["item_id"])["ok"]
+            assert room.act(other, "not_understood", step_id=step_id)["ok"]
+            payload = None
+        if payload is not None:
+            assert room.act(phone, {"dots": "dot", "stance": "stance", "scale": "rate", "poll": "poll_vote",
+                                    "rank": "rank"}[kind], step_id=step_id, item_id=first, **payload)["ok"]
+        assert room.act(room.staff, "staff_count", step_id=step_id, item_id=first, n_1=2, people=2)["ok"]
+    db.session.expire_all()
+    doc = export_dialogue(db.session, db.session.get(Dialogue, room.dialogue.id))
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    kinds = [st["kind"] for st in doc["steps"] if "results" in st]
+    assert kinds == ["dots", "stance", "scale", "poll", "rank", "questions"]

@@ -1,0 +1,201 @@
+"""Voting against the real server (python app.py, eventlet): many phones at the same moment.
+
+120 python-socketio clients vote at once (a barrier releases them together), each with
+more dots than its budget and one write resent with the same client id. The final
+tallies must equal exactly the acknowledged votes, no budget or per-item cap may be
+overspent, and the screen gets coalesced tallies while phones get only their own acks.
+"""
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from dialogue import activities
+from dialogue.models import Step
+from tests.live import LiveServer, facilitator_session, joined_session, socket_client
+
+PHONES = 120
+BUDGET, CAP = 3, 2
+
+
+class Acks:
+    """Collects acknowledgements from callbacks running on client threads."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.done = threading.Condition(self.lock)
+        self.items: list[tuple[int, dict, dict]] = []
+
+    def callback(self, phone: int, payload: dict):
+        def receive(ack=None):
+            with self.done:
+                self.items.append((phone, payload, ack or {}))
+                self.done.notify_all()
+        return receive
+
+    def wait(self, n: int, timeout: float = 60):
+        with self.done:
+            assert self.done.wait_for(lambda: len(self.items) >= n, timeout), f"{len(self.items)} of {n} acks"
+
+
+class Frames:
+    """Counts one event's frames on a client and keeps the last payload."""
+
+    def __init__(self, client, event):
+        self.count = 0
+        self.last = None
+        self.cond = threading.Condition()
+        client.on(event, self._add)
+
+    def _add(self, data=None):
+        with self.cond:
+            self.count += 1
+            self.last = data
+            self.cond.notify_all()
+
+    def wait_for(self, predicate, timeout=15):
+        with self.cond:
+            assert self.cond.wait_for(lambda: self.last is not None and predicate(self.last), timeout), self.last
+
+
+def add_steps(server: LiveServer, dialogue_id: int) -> dict[str, int]:
+    """Add a dots and a stance step to the live server's dialogue (as a step editor would)."""
+    engine = create_engine(f"sqlite:///{server.instance / 'osuva.sqlite3'}")
+    ids = {}
+    with Session(engine) as s:
+        for position, (kind, config) in enumerate([
+                ("dots", {"dots": BUDGET, "max_per_item": CAP, "items": ["Bussit", "Kirjasto", "Uimahalli"]}),
+                ("stance", {"items": ["Palvelut ovat liian kaukana"]})], 1):
+            step = Step(dialogue_id=dialogue_id, position=position, kind=kind,
+                        texts={"fi": {"title": kind, "body": ""}}, config=activities.get(kind).clean_config(config))
+            s.add(step)
+            s.flush()
+            ids[kind] = step.id
+        s.commit()
+    engine.dispose()
+    return ids
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("voting-live")).start()
+    d = server.new_dialogue(method="blank")
+    steps = add_steps(server, d["id"])
+    staff_http = facilitator_session(server.url)
+    staff = socket_client(server.url, staff_http, "facilitator", d["id"])
+    screen = socket_client(server.url, None, "screen", d["id"], token=d["screen_url"].rsplit("/", 1)[1])
+    sessions = [joined_session(server.url, d["code"]) for _ in range(PHONES)]
+    phones = [socket_client(server.url, http, "participant", d["id"]) for http in sessions]
+    yield {"server": server, "dialogue": d, "steps": steps, "staff_http": staff_http, "staff": staff,
+           "screen": screen, "phones": phones}
+    for client in [staff, screen, *phones]:
+        client.disconnect()
+    server.stop()
+
+
+def go(room, kind):
+    ack = room["staff"].call("act", ("go_to_step", {"step_id": room["steps"][kind], "client_id": uuid.uuid4().hex}),
+                             timeout=10)
+    assert ack["ok"], ack
+
+
+def step_export(room, kind):
+    doc = room["staff_http"].get(f"{room['server'].url}/console/d/{room['dialogue']['id']}/export.json",
+                                 timeout=30).json()
+    return next(st for st in doc["steps"] if st["id"] == room["steps"][kind])
+
+
+def fire_together(phones, writes_for, acks: Acks) -> int:
+    """Every phone sends its writes at the same moment (without waiting for acks); returns how many."""
+    barrier = threading.Barrier(len(phones))
+    sent = [0]
+    lock = threading.Lock()
+
+    def run(n, client):
+        writes = writes_for(n)
+        barrier.wait()
+        for action, payload in writes:
+            client.emit("act", (action, payload), callback=acks.callback(n, payload))
+        with lock:
+            sent[0] += len(writes)
+
+    threads = [threading.Thread(target=run, args=(n, c)) for n, c in enumerate(phones)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return sent[0]
+
+
+def test_simultaneous_dots_never_overspend_and_tallies_equal_the_acks(room):
+    go(room, "dots")
+    items = [i["id"] for i in step_export(room, "dots")["results"]["items"]]
+    assert len(items) == 3
+    a, b, c = items
+    screen_live = Frames(room["screen"], "live")
+    phone_live = [Frames(p, "live") for p in room["phones"]]
+    step_id = room["steps"]["dots"]
+
+    def writes(n):
+        # 6 dots against a budget of 3 and a cap of 2 per item; the first write is also resent.
+        first = {"step_id": step_id, "item_id": a, "delta": 1, "client_id": uuid.uuid4().hex}
+        rest = [{"step_id": step_id, "item_id": item, "delta": 1, "client_id": uuid.uuid4().hex}
+                for item in (a, a, b, b, c)]
+        return [("dot", first), ("dot", dict(first)), *[("dot", p) for p in rest]]
+
+    acks = Acks()
+    sent = fire_together(room["phones"], writes, acks)
+    acks.wait(sent)
+    assert all(ack for _n, _p, ack in acks.items), "every write got an answer"
+    busy = [ack for _n, _p, ack in acks.items if not ack.get("ok") and ack.get("retry")]
+    assert not busy, busy[:3]
+
+    # The votes that count: acknowledged ok, once per client id.
+    counted: dict[str, tuple[int, int]] = {}
+    for phone, payload, ack in acks.items:
+        if ack.get("ok"):
+            counted[payload["client_id"]] = (phone, payload["item_id"])
+    per_phone: dict[int, list[int]] = {}
+    for phone, item in counted.values():
+        per_phone.setdefault(phone, []).append(item)
+    for phone, mine in per_phone.items():
+        assert len(mine) <= BUDGET, (phone, mine)
+        assert all(mine.count(item) <= CAP for item in set(mine)), (phone, mine)
+    # Each phone had enough valid writes to use its whole budget.
+    assert sorted(len(m) for m in per_phone.values()) == [BUDGET] * PHONES
+    refusals = [ack["error"] for _n, _p, ack in acks.items if not ack.get("ok")]
+    assert refusals and all(refusals), "refusals carry a message"
+
+    results = step_export(room, "dots")["results"]
+    expected = {item: sum(1 for _p, i in counted.values() if i == item) for item in items}
+    assert {i["id"]: i["dots"]["phone"] for i in results["items"]} == expected
+    assert results["dots"]["total"] == len(counted) == PHONES * BUDGET
+    assert results["participants"]["phone"] == PHONES
+    # The screen saw the final tally, in coalesced updates (far fewer than votes).
+    screen_live.wait_for(lambda s: s["step"] and s["step"]["results"] and
+                         sum(b["value"] for b in s["step"]["results"]["bars"]) == PHONES * BUDGET)
+    assert screen_live.count < len(counted) / 4, screen_live.count
+    # Phones got no tally broadcasts at all: only their own acknowledgements.
+    assert sum(f.count for f in phone_live) == 0
+
+
+def test_simultaneous_revotes_leave_one_vote_each(room):
+    go(room, "stance")
+    statement = step_export(room, "stance")["results"]["items"][0]["id"]
+    step_id = room["steps"]["stance"]
+
+    def writes(n):
+        return [("stance", {"step_id": step_id, "item_id": statement, "vote": vote,
+                            "client_id": uuid.uuid4().hex}) for vote in ("agree", "disagree", "pass", "agree")]
+
+    acks = Acks()
+    sent = fire_together(room["phones"], writes, acks)
+    acks.wait(sent)
+    assert all(ack.get("ok") for _n, _p, ack in acks.items), [a for *_x, a in acks.items if not a.get("ok")][:3]
+    row = step_export(room, "stance")["results"]["items"][0]
+    assert row["votes"]["phone"] == PHONES
+    assert row["agree"]["phone"] + row["disagree"]["phone"] + row["pass"]["phone"] == PHONES
