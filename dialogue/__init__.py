@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, render_template
 from flask_babel import get_locale, gettext
 
-from . import activities, db, i18n, live, methods, ratelimit, security
+from . import activities, compress, db, i18n, live, methods, ratelimit, security
 from .config import Config, lan_address
 from .extensions import babel, csrf, socketio
 
@@ -38,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     security.init_app(app)
+    compress.init_app(app)
     methods.load()
     # The handlers must be declared before init_app, so that every app built by the
     # factory (tests build many) gets them.

@@ -39,6 +39,8 @@ def make_engine(url: str, pool_size: int = 20) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten, not left readable in free pages (purge, privacy).
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         @event.listens_for(eng, "begin")
@@ -66,6 +68,22 @@ def write() -> Iterator[Session]:
     except BaseException:
         s.rollback()
         raise
+
+
+def release_deleted() -> None:
+    """After deleting personal data: have SQLite drop the old page copies in its write-ahead log.
+
+    With secure_delete the database file itself keeps no deleted text, but the WAL
+    still holds earlier versions of the pages until a checkpoint truncates it.
+    (PostgreSQL keeps dead rows until VACUUM reuses their space; see docs/security.md.)
+    """
+    if engine is None or engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
 
 
 def alembic_config(url: str) -> AlembicConfig:

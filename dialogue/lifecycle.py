@@ -161,13 +161,15 @@ def summary(s: Session, dialogue: Dialogue) -> dict[str, Any]:
     roles = dict(s.execute(select(Participant.role, func.count()).where(
         Participant.dialogue_id == dialogue.id, Participant.role.is_not(None)).group_by(Participant.role)).all())
     steps = []
+    written = _participant_texts(s, dialogue)
     for step in dialogue.steps:
         activity = activities.get(step.kind)
         shown = s.scalar(select(func.count()).select_from(Contribution).where(
             Contribution.step_id == step.id, Contribution.hidden.is_(False), Contribution.private.is_(False),
             Contribution.source != "note")) or 0
         steps.append({"position": step.position, "kind": step.kind, "title": step_texts(step, dialogue.language)["title"],
-                      "contributions": shown, "results": activity.live_state(s, step, staff=False)})
+                      "contributions": shown,
+                      "results": _without_texts(activity.live_state(s, step, staff=False), written)})
     themes = [{"name": t.name, "contributions": n} for t, n in s.execute(
         select(Theme, func.count(Contribution.id)).outerjoin(
             Contribution, (Contribution.theme_id == Theme.id) & Contribution.hidden.is_(False))
@@ -180,6 +182,37 @@ def summary(s: Session, dialogue: Dialogue) -> dict[str, Any]:
         "steps": steps,
         "themes": themes,
     }
+
+
+PARTICIPANT_TEXT = "…"  # what a participant's own words become in the kept summary
+
+
+def _participant_texts(s: Session, dialogue: Dialogue) -> set[str]:
+    """Everything participants wrote in the dialogue (as stored and as masked), to keep out of the summary."""
+    from .models import Item
+    from .synthesis.pii import mask
+    step_ids = select(Step.id).where(Step.dialogue_id == dialogue.id)
+    written = set(s.scalars(select(Contribution.text).where(
+        Contribution.dialogue_id == dialogue.id, Contribution.participant_id.is_not(None))))
+    written |= set(s.scalars(select(Item.text).where(Item.step_id.in_(step_ids), (
+        Item.participant_id.is_not(None)) | Item.contribution_id.in_(select(Contribution.id).where(
+            Contribution.dialogue_id == dialogue.id, Contribution.participant_id.is_not(None))))))
+    return written | {mask(t) for t in written}
+
+
+def _without_texts(value: Any, texts: set[str]) -> Any:
+    """`value` (JSON-like) with every string that is a participant's text replaced.
+
+    Results keep their numbers; a bar labelled with a participant's question or
+    statement keeps its count, not their words: those are raw data, purged with the rest.
+    """
+    if isinstance(value, str):
+        return PARTICIPANT_TEXT if value in texts else value
+    if isinstance(value, dict):
+        return {k: _without_texts(v, texts) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_texts(v, texts) for v in value]
+    return value
 
 
 def _photo_paths(s: Session, dialogue: Dialogue) -> list[Path]:
@@ -247,4 +280,6 @@ def purge(now: dt.datetime | None = None, *, dry_run: bool = False) -> list[tupl
             dialogue = s.get(Dialogue, d.id)
             if dialogue is not None and is_due(dialogue, now):  # still due inside the transaction
                 done.append((dialogue, purge_dialogue(s, dialogue, now)))
+    if done and not dry_run:
+        db.release_deleted()  # no copy of the deleted rows left in SQLite's write-ahead log
     return done

@@ -120,26 +120,43 @@ def add_step(ctx: CommandContext) -> dict:
     return {"step_id": step.id, "message": str(_l("The step was added. Write its texts next."))}
 
 
-def config_fields(kind: str, config: dict[str, Any]) -> list[dict[str, Any]]:
-    """The settings of a step as form fields: name, type (bool/int/text/lines/json) and value."""
+def config_fields(kind: str, config: dict[str, Any], steps: list[Step] | None = None) -> list[dict[str, Any]]:
+    """The settings of a step as form fields: key, label, type and value.
+
+    Types: bool, int, text, choice (with `choices`), step (an earlier step, by position,
+    with `choices`), lines (a list of texts, one per line) and json (anything else).
+    """
     activity = activities.get(kind)
     labels = {**CONFIG_LABELS, **(getattr(activity, "config_labels", lambda: {})() or {})}
     fields = []
     for key, default in activity.default_config().items():
         value = config.get(key, default)
+        field: dict[str, Any] = {"key": key, "label": str(labels.get(key) or key.replace("_", " ").capitalize())}
         if isinstance(default, bool):
-            kind_, shown = "bool", bool(value)
+            field.update(type="bool", value=bool(value))
+        elif key in CONFIG_CHOICES:
+            field.update(type="choice", value=value, choices=[(v, str(l)) for v, l in CONFIG_CHOICES[key]])
+        elif key in STEP_SETTINGS:
+            field.update(type="step", value="" if value is None else value,
+                         choices=[(s.position, f"{s.position + 1}. {step_title(s)}") for s in steps or []])
         elif isinstance(default, int):
-            kind_, shown = "int", value
+            field.update(type="int", value=value)
         elif isinstance(default, str):
-            kind_, shown = "text", value
+            field.update(type="text", value=value)
         elif isinstance(default, list) and all(isinstance(v, str) for v in (value or [])):
-            kind_, shown = "lines", "\n".join(value or [])
+            field.update(type="lines", value="\n".join(value or []))
         else:
-            kind_, shown = "json", json.dumps(value, ensure_ascii=False)
-        label = labels.get(key) or key.replace("_", " ").capitalize()
-        fields.append({"key": key, "type": kind_, "value": shown, "label": str(label)})
+            field.update(type="json", value="" if value is None else json.dumps(value, ensure_ascii=False))
+        fields.append(field)
     return fields
+
+
+def step_title(step: Step) -> str:
+    texts = step.texts or {}
+    for lang in (*LANGS, *texts):
+        if (texts.get(lang) or {}).get("title"):
+            return texts[lang]["title"]
+    return ""
 
 
 CONFIG_LABELS = {
@@ -147,21 +164,44 @@ CONFIG_LABELS = {
     "wall": _l("Show the answers on the screen"),
     "max_length": _l("Longest answer (characters)"),
     "private_notes": _l("Private notes: only the writer sees them until they share"),
+    "read_aloud_choice": _l("The writer chooses whether the answer may be read aloud"),
+    "writers": _l("Who writes"),
     "open_early": _l("Open for answers before the meeting"),
     "acknowledge": _l("Participants confirm they have read this"),
+    "speak_signal": _l("Participants may silently ask to speak"),
     "hide_results": _l("Hide the results until you show them"),
     "items": _l("Items (one per line)"),
-    "source_step": _l("Take the items from step number (empty: none)"),
-    "speak_signal": _l("Participants may silently ask to speak"),
+    "source_step": _l("Take the items from the answers of the step"),
     "follow_up": _l("Follow-up meeting: show the status of earlier commitments"),
+    "dots": _l("Dots per participant"),
+    "max_per_item": _l("Most dots on one item (empty: no limit)"),
+    "multiple": _l("Several choices allowed"),
+    "max_choices": _l("Most choices (empty: no limit)"),
+    "moderate": _l("Check questions before others see them"),
+    "not_understood": _l("Participants may signal “I didn't understand”"),
+    "k": _l("How many to put in order"),
+    "criteria": _l("Criteria (one per line; empty: one rating)"),
+    "style": _l("Rating style"),
+    "labels": _l("Names of the five ratings (JSON list; empty: the default)"),
+    "comments": _l("Participants may add a comment"),
+    "comment": _l("Participants may add a comment"),
+    "allow_statements": _l("Participants may add statements"),
+    "moderate_statements": _l("Check new statements before others see them"),
+    "questions": _l("Questions (their keys, one per line)"),
 }
+CONFIG_CHOICES = {
+    "writers": (("everyone", _l("Everyone")), ("decision_makers", _l("Only the decision-makers"))),
+    "style": (("number", _l("Numbers 1–5")), ("smiley", _l("Smileys"))),
+}
+#: Settings that name another step of the dialogue (by its position).
+STEP_SETTINGS = frozenset({"source_step"})
 
 
 def _parse_config(ctx: CommandContext, step: Step) -> dict[str, Any]:
     """The step's settings from `cfg_<key>` payload fields, typed by the activity's defaults."""
     activity = activities.get(step.kind)
     config = dict(step.config)
-    for field in config_fields(step.kind, step.config):
+    for field in config_fields(step.kind, step.config, _ordered(ctx)):
         key, raw = field["key"], ctx.payload.get(f"cfg_{field['key']}")
         if raw is None and not (field["type"] == "bool" and "config_form" in ctx.payload):
             continue  # not sent: unchanged (the console's form sends `config_form`: unticked is no)
@@ -171,6 +211,12 @@ def _parse_config(ctx: CommandContext, step: Step) -> dict[str, Any]:
             config[key] = clean_int(raw, -10**6, 10**6)
         elif field["type"] == "text":
             config[key] = clean_text(raw, 1000, required=False, multiline=False)
+        elif field["type"] == "choice":
+            if raw not in [v for v, _label in field["choices"]]:
+                raise InvalidInput(_l("The choice is not valid."))
+            config[key] = raw
+        elif field["type"] == "step":
+            config[key] = None if raw in ("", None) else clean_int(raw, 0, MAX_STEPS)
         elif field["type"] == "lines":
             lines = raw if isinstance(raw, list) else clean_text(raw, 20000, required=False).split("\n")
             config[key] = [line.strip() for line in lines if isinstance(line, str) and line.strip()]

@@ -104,7 +104,10 @@ def on_sync(*_args):
     """Send the full state again (after a phone wakes up, say)."""
     dialogue, actor = _current_actor()
     if dialogue is None or actor is None:
-        return {"ok": False, "error": "unauthorised"}
+        return {"ok": False, "error": gettext("You are not allowed to do this.")}
+    # Building the full state costs the server: a flood of syncs is slowed like a flood of writes.
+    if not bucket_for(f"{actor.dialogue_id}:{actor.key}").take():
+        return {"ok": False, "error": gettext("Too fast. Wait a moment and try again."), "retry": True}
     _initial_state(dialogue, actor)
     return {"ok": True}
 

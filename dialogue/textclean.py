@@ -6,9 +6,18 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
-# C0/C1 control characters except tab and newline; also lone surrogates, which
-# arrive from broken UTF-16 in JSON payloads and cannot be stored as UTF-8.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0/C1 control characters except tab and newline (pasted text carries some: removed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Explicit bidirectional embeddings, overrides and isolates can make a text on the
+# screen read differently from what was stored ("Trojan Source"); right-to-left
+# scripts display correctly without them. Removed.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Text that did not decode: lone surrogates (broken UTF-16 in JSON) and U+FFFD (what
+# invalid UTF-8 in a form post becomes). Refused, so that nothing garbled is stored.
+_BROKEN = re.compile(r"[\ud800-\udfff\ufffd]")
+# More combining marks on one letter than any language needs ("Zalgo" text that
+# spills over the lines around it on the projector): the extra ones are removed.
+_MAX_MARKS = 4
 
 
 class InvalidInput(ValueError):
@@ -25,21 +34,44 @@ def clean_text(value, max_length: int, *, required: bool = True, multiline: bool
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(_l("The text is not valid."))
+    if _BROKEN.search(value):
+        raise InvalidInput(_l("Some characters could not be read. Write the text again."))
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n"))
-    text = _CONTROL.sub("", text)
+    text = _limit_marks(_BIDI.sub("", _CONTROL.sub("", text)))
     if not multiline:
         text = " ".join(text.split())
     text = text.strip()
-    if required and not text:
-        raise InvalidInput(_l("Write something first."))
+    if not _visible(text):
+        if required:
+            raise InvalidInput(_l("Write something first."))
+        text = ""
     if len(text) > max_length:
         raise InvalidInput(_l("The text is too long. The limit is %(n)s characters.", n=max_length))
     return text
 
 
+def _visible(text: str) -> bool:
+    """Whether `text` has something to see: a letter, digit, punctuation or symbol (emoji too).
+
+    Spaces, zero-width and other invisible characters alone are not an answer.
+    """
+    return any(unicodedata.category(ch)[0] in "LNPS" for ch in text)
+
+
+def _limit_marks(text: str) -> str:
+    if not any(unicodedata.combining(ch) for ch in text):
+        return text
+    out, run = [], 0
+    for ch in text:
+        run = run + 1 if unicodedata.combining(ch) else 0
+        if run <= _MAX_MARKS:
+            out.append(ch)
+    return "".join(out)
+
+
 def clean_int(value, low: int, high: int) -> int:
     """An integer in [low, high] from a form field or a JSON value, or InvalidInput."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         raise InvalidInput(_l("The choice is not valid."))
     try:
         number = int(value)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from tests.world import ACCOUNTS, EVERYONE, FACILITATORS, HELPERS, World
+from tests.world import ACCOUNTS, EVERYONE, FACILITATORS, HELPERS, MARKER, World
 
 PARTICIPANT = frozenset({"participant"})
 SCREEN = frozenset({"screen"})
@@ -34,6 +34,19 @@ class Cmd:
     payload: Callable[[World], dict[str, Any]]
     #: The same payload as form fields, when it cannot be derived (nested objects).
     form: Callable[[World], dict[str, Any]] | None = None
+    #: Free-text fields of the payload that must not be empty (bad texts are tried on them);
+    #: None: "text" and "name", where the payload has them.
+    texts: tuple[str, ...] | None = None
+
+    def text_fields(self, payload: dict[str, Any]) -> tuple[str, ...]:
+        if self.texts is not None:
+            return self.texts
+        return tuple(k for k in ("text", "name") if k in payload)
+
+    @staticmethod
+    def id_fields(payload: dict[str, Any]) -> tuple[str, ...]:
+        """Fields naming rows (…_id, …_ids): each must exist and belong to the dialogue."""
+        return tuple(k for k in payload if k != "client_id" and (k.endswith("_id") or k.endswith("_ids")))
 
 
 COMMANDS: dict[str, Cmd] = {
@@ -123,3 +136,179 @@ CONNECTED = PARTICIPANT | HELPERS | FACILITATORS | SCREEN
 EVENTS: dict[str, Event] = {
     "sync": Event(CONNECTED),
 }
+
+
+# -- the console: preparing, running, moderating, themes, lifecycle, helper links ----------
+
+def _running(w: World) -> None:
+    """Put the target back to running (set_state may have closed it in the previous attempt)."""
+    from dialogue import db
+    from dialogue.models import Dialogue
+    with db.write() as s:
+        d = s.get(Dialogue, w.d.id)
+        d.state, d.closed_at = "running", None
+
+
+def _theme(w: World) -> int:
+    import uuid
+    from dialogue import db
+    from dialogue.models import Theme
+    with db.write() as s:
+        theme = Theme(dialogue_id=w.d.id, name=f"Teema {uuid.uuid4().hex[:8]}")
+        s.add(theme)
+        s.flush()
+        return theme.id
+
+
+def _new_step(w: World) -> int:
+    from dialogue import db
+    from dialogue.models import Step
+    with db.write() as s:
+        step = Step(dialogue_id=w.d.id, position=99, kind="info",
+                    texts={lang: {"title": "Poistettava", "body": ""} for lang in ("fi", "sv", "en")})
+        s.add(step)
+        s.flush()
+        return step.id
+
+
+def _shared_account(w: World) -> int:
+    from dialogue import db
+    from dialogue.models import DialogueShare
+    account = w.make.facilitator()
+    with db.write() as s:
+        s.add(DialogueShare(dialogue_id=w.d.id, facilitator_id=account.id))
+    return account.id
+
+
+def _helper_link(w: World) -> int:
+    from dialogue import db
+    from dialogue.actors import new_token
+    from dialogue.models import Helper
+    with db.write() as s:
+        helper = Helper(dialogue_id=w.d.id, token=new_token(), kind="scribe", label="Peruttava")
+        s.add(helper)
+        s.flush()
+        return helper.id
+
+
+def _unique(prefix: str) -> str:
+    import uuid
+    return f"{prefix} {uuid.uuid4().hex[:8]}"
+
+
+def _closing(w: World) -> dict[str, Any]:
+    _running(w)
+    return {"state": "closed"}
+
+
+COMMANDS.update({
+    # dialogue/preparation.py
+    "update_details": Cmd(FACILITATORS, lambda w: {"title": f"{MARKER} dialogi", "place": "Kirjasto",
+                                                    "municipality": "Juva", "date": "2026-12-01"}),
+    "add_step": Cmd(FACILITATORS, lambda w: {"kind": "info"}),
+    "update_step": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "title_fi": "Mikä toimii?",
+                                                "minutes": 7, "cfg_max_length": 300}),
+    "move_step": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "direction": "down"}),
+    "remove_step": Cmd(FACILITATORS, lambda w: {"step_id": _new_step(w)}),
+    "share_add": Cmd(frozenset({"owner"}), lambda w: {"email": w.make.facilitator().email}),
+    "share_remove": Cmd(frozenset({"owner"}), lambda w: {"facilitator_id": _shared_account(w)}),
+    # dialogue/running.py
+    "timer_start": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "minutes": 5}),
+    "timer_pause": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}),
+    "timer_add": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}),
+    "timer_reset": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}),
+    "reveal": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "revealed": True}),
+    # dialogue/activities/notes.py
+    "note": Cmd(STAFF, lambda w: {"step_id": w.step("prompt").id, "text": "Joku sanoi: bussit kulkevat harvoin"}),
+    # dialogue/moderation.py and dialogue/themes.py
+    "fix_text": Cmd(FACILITATORS, lambda w: {"contribution_id": w.contribution().id, "text": "Bussi kulkee harvoin."}),
+    "merge_contributions": Cmd(FACILITATORS, lambda w: {"keep_id": w.contribution().id,
+                                                        "merge_ids": [w.contribution("Bussi kulkee harvoin!").id]}),
+    "theme_create": Cmd(FACILITATORS, lambda w: {"name": _unique("Liikenne")}),
+    "theme_rename": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w), "name": _unique("Palvelut")}),
+    "theme_merge": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w), "merge_ids": [_theme(w)]}),
+    "theme_delete": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w)}),
+    "assign_theme": Cmd(FACILITATORS, lambda w: {"contribution_ids": [w.contribution().id], "theme_id": _theme(w)}),
+    # dialogue/lifecycle.py
+    "set_state": Cmd(FACILITATORS, _closing),
+    "set_retention": Cmd(FACILITATORS, lambda w: {"days": 90}),
+    # dialogue/helpers/links.py
+    "helper_create": Cmd(FACILITATORS, lambda w: {"kind": "scribe", "label": "Kirjuri", "table": "C"}),
+    "helper_revoke": Cmd(FACILITATORS, lambda w: {"helper_id": _helper_link(w)}),
+})
+
+ACT_ENDPOINTS["helpers.act"] = HELPERS
+
+
+def _prompt_step(w: World, persona: str) -> dict[str, Any]:
+    return {"step_id": w.step("prompt").id}
+
+
+ROUTES.update({
+    "GET facilitate.prepare": Route(FACILITATORS),
+    "POST facilitate.prepare": Route(FACILITATORS, data=lambda w: {
+        "title": f"{MARKER} dialogi", "language": "fi", "details_form": "1"}),
+    "GET facilitate.edit_step": Route(FACILITATORS, params=_prompt_step),
+    "POST facilitate.edit_step": Route(FACILITATORS, params=_prompt_step, data=lambda w: {
+        "title_fi": "Mikä toimii hyvin?", "minutes": "5", "config_form": "1", "cfg_wall": "1"}),
+    "GET facilitate.preview_step": Route(FACILITATORS, params=_prompt_step),
+    "POST facilitate.duplicate": Route(FACILITATORS),
+    "GET facilitate.contributions": Route(FACILITATORS),
+    "GET facilitate.helper_links": Route(FACILITATORS),
+    "GET facilitate.data": Route(FACILITATORS),
+    "GET helpers.page": Route(HELPERS, secret="helper"),
+    "POST helpers.act": Route(HELPERS, secret="helper"),  # a command transport: see ACT_ENDPOINTS
+})
+
+
+# -- reports, published results and the project report (dialogue/results/) ----------------------
+
+def _publication(w: World, *, live: bool = True) -> str:
+    """The target's published results page (made, or made live again), and its secret key."""
+    from dialogue import db
+    from dialogue.models import Publication
+    with db.write() as s:
+        pub = s.scalar(select_publication(w.d.id))
+        if pub is None:
+            pub = Publication(dialogue_id=w.d.id, token=f"pub-{w.d.id}-secret", public=False)
+            s.add(pub)
+        if live:
+            pub.withdrawn_at = None
+        return pub.token
+
+
+def select_publication(dialogue_id: int):
+    from sqlalchemy import select
+    from dialogue.models import Publication
+    return select(Publication).where(Publication.dialogue_id == dialogue_id)
+
+
+def _chart_step(w: World, persona: str) -> dict[str, Any]:
+    w.contribution()  # a word cloud needs words
+    return {"step_id": w.step("prompt").id}
+
+
+COMMANDS.update({
+    # dialogue/activities/feedback.py
+    "give_feedback": Cmd(PARTICIPANT, lambda w: {"step_id": w.current("feedback").id, "q_heard": 4}),
+    "feedback_count": Cmd(STAFF, lambda w: {"step_id": w.step("feedback").id, "question": "heard",
+                                            "value": 3, "count": 2}),
+    # dialogue/results/commands.py
+    "publish_results": Cmd(FACILITATORS, lambda w: {"message": "Kiitos kaikille", "public": True}),
+    "withdraw_results": Cmd(FACILITATORS, lambda w: (_publication(w), {})[1]),
+})
+
+ROUTES.update({
+    "GET results.report_page": Route(FACILITATORS),
+    "GET results.download": Route(FACILITATORS, params=lambda w, p: {"fmt": "json"}),
+    "GET results.staff_chart": Route(FACILITATORS, params=_chart_step),
+    "GET results.screen_chart": Route(SCREEN, secret="screen", params=_chart_step),
+    "GET results.publish_page": Route(FACILITATORS),
+    "POST results.publish_page": Route(FACILITATORS, data=lambda w: {"action": "publish_results",
+                                                                    "client_id": __import__("uuid").uuid4().hex}),
+    # A published page is for anyone with its link (it shows the dialogue's title by design).
+    "GET results.published": Route(EVERYONE, params=lambda w, p: {"key": _publication(w)}, shows_title=True),
+    "GET results.public_list": Route(EVERYONE),
+    "GET results.project_page": Route(ACCOUNTS),
+    "GET results.project_download": Route(ACCOUNTS, params=lambda w, p: {"fmt": "json"}),
+})

@@ -161,7 +161,7 @@ def test_html(model):
     text = flat(re.sub(r"<[^>]+>", " ", page))
     for t in MASKED_TEXTS + [MASKED_COMMENT, "Raporttitesti", "Kirjasto", "ESR+ Osuva"]:
         assert t in text
-    assert "Bussiyhteydet 5 3 2" in text           # the results table: total, phones, staff
+    assert "Bussiyhteydet 5 (entered by staff 2)" in text  # the results table: total and staff-entered
     assert "I felt heard. 0 1 2 2 1 6 3.5" in text  # the survey table
     _assert_clean(page)
     # Tables have headers; every chart has a title and a description.
@@ -174,8 +174,8 @@ def test_pdf(model):
     text = flat(" ".join(page.extract_text() for page in reader.pages))
     for t in MASKED_TEXTS + [MASKED_COMMENT, "Raporttitesti", "Kirjasto"]:
         assert t in text, t
-    assert "Bussiyhteydet 5 3 2" in text
-    assert "Neuvonta 2 2 0" in text
+    assert "Bussiyhteydet 5 (entered by staff 2)" in text
+    assert "Neuvonta 2 " in text
     assert "6 3.5" in text
     _assert_clean(text)
 
@@ -189,7 +189,8 @@ def test_docx(model):
     assert "2. Mikä toimii?" in headings and "3. Mikä on tärkeintä?" in headings
     assert "Liikenne (2)" in headings
     rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
-    assert ["Bussiyhteydet", "5", "3", "2"] in rows
+    assert ["Bussiyhteydet", "5 (entered by staff 2)"] in rows
+    assert ["Neuvonta", "2"] in rows
     assert ["I felt heard.", "0", "1", "2", "2", "1", "6", "3.5"] in rows
     assert ["Juva", "5"] in rows and ["Mikkeli", "5"] in rows
     # The three charts are pictures with their text alternative.

@@ -109,5 +109,5 @@ def test_voting_kinds_in_the_model_and_every_format(make):
     assert "Kyllä,2,2,0" in z.read("03-poll.csv").decode("utf-8-sig")
     doc = Document(io.BytesIO(render(model, "docx")))
     rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
-    assert ["Milloin bussit kulkevat?", "2", "2", "0", ""] in rows
+    assert ["Milloin bussit kulkevat?", "2", ""] in rows
     assert len(doc.inline_shapes) == 5

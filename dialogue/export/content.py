@@ -27,6 +27,26 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     key: str = ""  # a short ASCII name (CSV section, XLSX block)
+    #: Columns where a count split starts: total, phones, entered by staff (three columns).
+    splits: tuple[int, ...] = ()
+
+
+def compact(table: Table) -> Table:
+    """The table for reading (HTML, PDF, Word): each split in one column.
+
+    The cell is the total, with the staff-entered part in brackets when there is one;
+    the spreadsheet formats keep the three columns.
+    """
+    if not table.splits:
+        return table
+    keep = [i for i in range(len(table.columns)) if not any(0 < i - s <= 2 for s in table.splits)]
+
+    def cell(row: list[Any], i: int) -> Any:
+        if i in table.splits and i + 2 < len(row) and row[i + 2]:
+            return _("%(total)s (entered by staff %(staff)s)", total=_num(row[i]), staff=_num(row[i + 2]))
+        return row[i]
+    return Table(table.caption, [table.columns[i] for i in keep], [[cell(r, i) for i in keep] for r in table.rows],
+                 key=table.key)
 
 
 @dataclass
@@ -135,9 +155,11 @@ def _item_results(step: dict[str, Any], blocks: Blocks) -> None:
                     and key not in ("id", "contribution_id", "position"))):
                 count_keys.append(key)
     columns = [_("Item")]
+    splits = []
     for key in count_keys:
         columns.append(key_label(key))
         if any(_is_split(i.get(key)) for i in items):
+            splits.append(len(columns) - 1)
             columns += [_("%(what)s, phones", what=key_label(key)), _("%(what)s, entered by staff", what=key_label(key))]
     rows = []
     for item in items:
@@ -152,7 +174,7 @@ def _item_results(step: dict[str, Any], blocks: Blocks) -> None:
                     row += ["", ""]
         rows.append(row)
     if items:
-        blocks.tables.append(Table(_("Results"), columns, rows, key="results"))
+        blocks.tables.append(Table(_("Results"), columns, rows, key="results", splits=tuple(splits)))
     main = count_keys[0] if count_keys else None
     if main:
         def total(item):
@@ -190,7 +212,8 @@ def _stance(step: dict[str, Any], blocks: Blocks) -> None:
     if rows:
         blocks.tables.append(Table(_("Results"), [_("Statement"), *_split_columns(_("Agree")),
                                                   *_split_columns(_("Disagree")), *_split_columns(_("Pass")),
-                                                  _("Agree %"), _("Disagree %")], rows, key="results"))
+                                                  _("Agree %"), _("Disagree %")], rows, key="results",
+                                   splits=(1, 4, 7)))
     blocks.chart = charts.diverging_chart(
         [(i["text"], i["agree"]["total"], i["disagree"]["total"], i["pass"]["total"]) for i in items],
         title=step["title"], labels=(_("agree"), _("disagree"), _("pass")), ident=_ident(step))
@@ -229,7 +252,7 @@ def _poll(step: dict[str, Any], blocks: Blocks) -> None:
     rows = [[i["text"], *_split_cells(i["votes"]), _pct(i.get("share"))] for i in res.get("items") or []]
     if rows:
         blocks.tables.append(Table(_("Results"), [_("Option"), *_split_columns(_("Votes")), _("Share of voters")],
-                                   rows, key="results"))
+                                   rows, key="results", splits=(1,)))
     _ranked_bars(step, blocks, "votes", _("votes"))
 
 
@@ -242,7 +265,7 @@ def _rank(step: dict[str, Any], blocks: Blocks) -> None:
     if rows:
         blocks.tables.append(Table(_("Results"), [_("Item"), *_split_columns(_("Points")),
                                                   *[_("Place %(n)s", n=n + 1) for n in range(k)]],
-                                   rows, key="results"))
+                                   rows, key="results", splits=(1,)))
     _ranked_bars(step, blocks, "score", _("points"))
 
 
@@ -256,7 +279,7 @@ def _questions(step: dict[str, Any], blocks: Blocks) -> None:
             for i in res.get("items") or []]
     if rows:
         blocks.tables.append(Table(_("Questions"), [_("Question"), *_split_columns(_("Upvotes")), _("Answered")],
-                                   rows, key="results"))
+                                   rows, key="results", splits=(1,)))
     _ranked_bars(step, blocks, "upvotes", _("upvotes"))
 
 

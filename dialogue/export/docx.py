@@ -16,7 +16,7 @@ from docx.shared import Cm, Pt
 from flask_babel import gettext as _
 
 from ..synthesis.charts import Chart
-from .content import Table, step_blocks
+from .content import Table, compact, step_blocks
 from .html import language_name
 from .report import contribution_groups
 from .summary import group_label, role_label
@@ -129,7 +129,7 @@ def render_docx(model: dict[str, Any]) -> bytes:
             add_chart(doc, blocks.chart)
         for table in blocks.tables:
             if table.key not in ("contributions", "words"):
-                add_table(doc, table)
+                add_table(doc, compact(table))
         if step.get("contributions"):
             doc.add_heading(f"{_('What was said')} ({len(step['contributions'])})", level=2)
             groups = contribution_groups(step)

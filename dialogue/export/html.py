@@ -7,7 +7,7 @@ from typing import Any
 from flask import render_template
 
 from ..i18n import LANGUAGE_NAMES
-from .content import step_blocks
+from .content import compact, step_blocks
 from .report import contribution_groups
 from .summary import group_label, role_label
 
@@ -22,7 +22,7 @@ def report_context(model: dict[str, Any]) -> dict[str, Any]:
     """Template variables of `templates/report/_body.html` (call in the report's locale)."""
     return {"model": model, "steps": [(step, step_blocks(step)) for step in model["steps"]],
             "groups": contribution_groups, "role_label": role_label, "group_label": group_label,
-            "language_name": language_name}
+            "language_name": language_name, "compact": compact}
 
 
 def render_document(model: dict[str, Any]) -> str:

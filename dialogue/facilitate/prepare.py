@@ -7,6 +7,8 @@ Both run the same command as the socket event.
 """
 from __future__ import annotations
 
+import uuid
+
 from flask import redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 
@@ -26,6 +28,8 @@ def _post(dialogue, action: str, **fixed):
     """Run `action` with this form's fields (and `fixed` ones from the URL); return the acknowledgement."""
     payload = payload_from_form(request.form)
     payload.pop("action", None)
+    if not payload.get("client_id"):
+        payload["client_id"] = uuid.uuid4().hex  # a form without one is still one write
     return dispatch(facilitator_actor(dialogue), action, {**payload, **fixed})
 
 
@@ -65,7 +69,7 @@ def edit_step(dialogue_id: int, step_id: int):
     error = None
     texts = {lang: dict((step.texts or {}).get(lang) or {"title": "", "body": ""}) for lang in LANGS}
     minutes = step.minutes
-    fields = config_fields(step.kind, step.config)
+    fields = config_fields(step.kind, step.config, list(dialogue.steps))
     if request.method == "POST":
         ack = _post(dialogue, "update_step", step_id=step.id)
         if ack.get("ok"):

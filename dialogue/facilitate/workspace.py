@@ -83,6 +83,26 @@ def helper_links(dialogue_id: int):
                            kind_labels=kind_labels())
 
 
+def action_labels() -> dict[str, str]:
+    """Audit actions for people (others show by their command name)."""
+    return {
+        "set_state": _("Changed the state"), "set_retention": _("Changed the retention time"),
+        "go_to_step": _("Moved to a step"), "screen_mode": _("Changed what the screen shows"),
+        "lock_join": _("Locked or unlocked joining"), "set_hidden": _("Hid or restored a text"),
+        "fix_text": _("Corrected a text"), "merge_contributions": _("Merged duplicates"),
+        "theme_create": _("Created a theme"), "theme_rename": _("Renamed a theme"),
+        "theme_merge": _("Merged themes"), "theme_delete": _("Deleted a theme"),
+        "assign_theme": _("Put texts in a theme"), "note": _("Wrote a staff note"),
+        "timer_start": _("Started the timer"), "timer_pause": _("Paused the timer"),
+        "timer_add": _("Added time"), "timer_reset": _("Reset the timer"), "reveal": _("Showed or hid results"),
+        "update_details": _("Changed the details"), "add_step": _("Added a step"),
+        "update_step": _("Edited a step"), "move_step": _("Moved a step"), "remove_step": _("Removed a step"),
+        "share_add": _("Shared the dialogue"), "share_remove": _("Stopped sharing"),
+        "helper_create": _("Made a helper link"), "helper_revoke": _("Revoked a helper link"),
+        "duplicate": _("Made this as a copy"), "purge": _("Deleted the raw data"),
+    }
+
+
 def actor_names(events: list[AuditEvent]) -> dict[str, str]:
     """Audit actor keys ("f:3", "h:7") as people's names for staff: e-mail or helper link."""
     names = {"system": _("Osuva (automatic)")}
@@ -108,4 +128,4 @@ def data(dialogue_id: int):
                                 .order_by(AuditEvent.id.desc()).limit(AUDIT_LIMIT)).all()
     return render_template("facilitate/data.html", dialogue=dialogue, transitions=TRANSITIONS[dialogue.state],
                            counts=raw_counts(db.session, dialogue), retention=retention_date(dialogue),
-                           events=events, names=actor_names(events))
+                           events=events, names=actor_names(events), actions=action_labels())

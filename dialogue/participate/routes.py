@@ -12,8 +12,8 @@ import time
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import format_date, get_locale, gettext as _
 
-from .. import activities, db, speaking
-from ..actors import participant_actor, remember_participant
+from .. import activities, db, ratelimit, speaking
+from ..actors import participant_actor, participant_token, remember_participant
 from ..commands import dispatch
 from ..dialogues import JoinRefused, by_code, join
 from ..forms_util import flash_ack, payload_from_form
@@ -28,9 +28,15 @@ WRONG_CODE_WINDOW = 60
 
 
 def _too_many_wrong_codes() -> bool:
+    """Too many wrong codes lately from this browser, or from this address (cookies can be dropped)."""
     recent = [t for t in session.get("wrong_codes", []) if t > time.time() - WRONG_CODE_WINDOW]
-    session["wrong_codes"] = recent
-    return len(recent) >= WRONG_CODE_LIMIT
+    return len(recent) >= WRONG_CODE_LIMIT or ratelimit.WRONG_CODES.blocked(ratelimit.client_key())
+
+
+def _wrong_code() -> None:
+    recent = [t for t in session.get("wrong_codes", []) if t > time.time() - WRONG_CODE_WINDOW]
+    session["wrong_codes"] = recent + [time.time()]
+    ratelimit.WRONG_CODES.failed(ratelimit.client_key())
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -45,7 +51,7 @@ def home():
         dialogue = by_code(form.code.data)
         if dialogue is not None:
             return redirect(url_for(".join_page", code=dialogue.code))
-        session["wrong_codes"] = session.get("wrong_codes", []) + [time.time()]
+        _wrong_code()
         error = _("No dialogue has this code. Check the code on the screen and try again.")
     elif form.errors:
         error = next(iter(form.errors.values()))[0]
@@ -53,8 +59,14 @@ def home():
 
 
 def _dialogue_or_404(code: str):
+    """The dialogue with this code; a wrong code counts as a guess (404), too many guesses get 429."""
     dialogue = by_code(code)
+    if dialogue is not None and participant_token(dialogue.id):
+        return dialogue  # a phone already in never waits because of someone else's guessing
+    if _too_many_wrong_codes():
+        abort(429)  # the same answer for right and wrong codes: guessing learns nothing
     if dialogue is None:
+        _wrong_code()
         abort(404)
     return dialogue
 

@@ -9,6 +9,7 @@ is reachable by its secret link only while it is published.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
@@ -124,17 +125,18 @@ def _published_context(dialogue: Dialogue, pub: Publication) -> dict:
     return {"model": model, "pub": pub, "steps": steps}
 
 
-@bp.get("/r/<token>")
-def published(token: str):
+@bp.get("/r/<key>")
+def published(key: str):
     """A published results page: what was heard, for participants and decision-makers."""
-    pub = db.session.scalar(select(Publication).where(Publication.token == token))
+    pub = db.session.scalar(select(Publication).where(Publication.token == key))
     if not is_live(pub):
         abort(404)
     dialogue = db.session.get(Dialogue, pub.dialogue_id)
     from ..export.report import contribution_groups
     from ..export.summary import group_label, role_label
+    from ..export.content import compact
     return render_template("report/published.html", groups=contribution_groups, role_label=role_label,
-                           group_label=group_label, **_published_context(dialogue, pub))
+                           group_label=group_label, compact=compact, **_published_context(dialogue, pub))
 
 
 @bp.get("/r/")
@@ -165,12 +167,14 @@ def project_page():
 @bp.get("/console/project.<fmt>")
 @login_required
 def project_download(fmt: str):
-    """The project report as XLSX or PDF."""
-    if fmt not in ("xlsx", "pdf"):
+    """The project report as XLSX, PDF or JSON."""
+    if fmt not in ("xlsx", "pdf", "json"):
         abort(404)
     start, end = _period()
     report = project.project_report(db.session, start, end, lang=str(get_locale()))
-    if fmt == "xlsx":
+    if fmt == "json":
+        body, mimetype = json.dumps(report, ensure_ascii=False, indent=2).encode(), FORMATS["json"].mimetype
+    elif fmt == "xlsx":
         body, mimetype = project.render_project_xlsx(report), FORMATS["xlsx"].mimetype
     else:
         body, mimetype = project.render_project_pdf(report), FORMATS["pdf"].mimetype

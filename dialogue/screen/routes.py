@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 from flask_babel import force_locale
 
-from .. import db
+from .. import db, ratelimit
 from ..actors import screen_dialogue
 from ..dialogues import by_code
 from ..qr import qr_svg
@@ -40,8 +40,11 @@ def screen_state(token: str):
 @bp.get("/j/<code>/qr.svg")
 def join_qr(code: str):
     """The QR code of a dialogue's join address (the code itself is public)."""
+    if ratelimit.WRONG_CODES.blocked(ratelimit.client_key()):
+        abort(429)  # codes are not to be guessed through the QR address either
     dialogue = by_code(code)
     if dialogue is None:
+        ratelimit.WRONG_CODES.failed(ratelimit.client_key())
         abort(404)
     response = Response(qr_svg(join_url(dialogue)), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=3600"

@@ -108,7 +108,7 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "",
         w = max(2.0, bar_w * value / top) if value else 0
         if w:
             body.append(f'<rect x="10" y="{y}" width="{w:.1f}" height="18" fill="{BAR}"/>')
-        body.append(_text(16 + w, y + 14, f"{_num(value)}{(' ' + unit) if unit else ''}", weight="bold"))
+        body.append(_text(16 + w, y + 14, _num(value), weight="bold"))
         y += 26
     alt = "; ".join(f"{label}: {_num(value)}{(' ' + unit) if unit else ''}" for label, value in rows)
     return _svg(body, y + 8, title, alt, ident)
@@ -165,15 +165,19 @@ def distribution_chart(rows: Sequence[tuple[str, Sequence[int]]], *, title: str,
     if not rows:
         return None
     n_values = len(scale_labels)
-    bar_w = WIDTH - 190
+    bar_w = WIDTH - 20
     body, y, alt_parts = [], 4, []
     for label, counts in rows:
         counts = (counts + [0] * n_values)[:n_values]
         total = sum(counts)
         mean = sum((i + 1) * c for i, c in enumerate(counts)) / total if total else None
-        for line in _wrap(label, 14, WIDTH - 20):
+        summary = f"{mean_label} {mean:.1f} · {answers_label} {total}" if mean is not None \
+            else f"{answers_label} 0"
+        for n, line in enumerate(_wrap(label, 14, WIDTH - 20 - len(summary) * 13 * CHAR - 16)):
             y += LINE
             body.append(_text(10, y, line))
+            if n == 0:
+                body.append(_text(WIDTH - 10, y, summary, size=13, anchor="end", weight="bold"))
         y += 6
         x = 10.0
         for i, count in enumerate(counts):
@@ -187,9 +191,6 @@ def distribution_chart(rows: Sequence[tuple[str, Sequence[int]]], *, title: str,
             x += w
         if not total:
             body.append(f'<rect x="10" y="{y}" width="{bar_w}" height="22" fill="none" stroke="{PASS}"/>')
-        summary = f"{mean_label} {mean:.1f} · {answers_label} {total}" if mean is not None \
-            else f"{answers_label} 0"
-        body.append(_text(bar_w + 20, y + 16, summary, size=13, weight="bold"))
         y += 30
         mean_text = f"{mean:.1f}" if mean is not None else "–"
         alt_parts.append(f"{label}: " + ", ".join(f"{scale_labels[i]} {c}" for i, c in enumerate(counts))

@@ -72,18 +72,29 @@
     this.outbox.add(entry);
     if (!this.socket.connected) { return false; }
     this.socket.timeout(15000).emit("act", action, payload, function (err, ack) {
-      if (err) { return; } /* no answer: stays in the outbox, resent on reconnect */
-      if (ack && ack.retry) { return; }
+      /* No answer, or "too fast": it stays in the outbox and is sent again soon. */
+      if (err || (ack && ack.retry)) { self.retryLater(); return; }
       self.outbox.remove(payload.client_id);
       self.onAck(ack || {}, form, action);
     });
     return true;
   };
+  /* Send the outbox again in a moment (once, however many writes asked for it): a
+   * phone back online with many queued writes is slowed down by the server's rate
+   * limit, and what it refused must not wait for the next reconnect. */
+  LiveWriter.prototype.retryLater = function () {
+    var self = this;
+    if (this.retryTimer) { return; }
+    this.retryTimer = setTimeout(function () {
+      self.retryTimer = null;
+      if (self.socket.connected) { self.flush(); }
+    }, 1500);
+  };
   LiveWriter.prototype.flush = function () {
     var self = this;
     this.outbox.all().forEach(function (entry) {
       self.socket.timeout(15000).emit("act", entry.action, entry.payload, function (err, ack) {
-        if (err || (ack && ack.retry)) { return; }
+        if (err || (ack && ack.retry)) { self.retryLater(); return; }
         self.outbox.remove(entry.payload.client_id);
         self.onAck(ack || {}, null, entry.action);
       });

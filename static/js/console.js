@@ -40,7 +40,7 @@
     var buttons = document.querySelectorAll("button[data-key]");
     for (var i = 0; i < buttons.length; i++) {
       var b = buttons[i];
-      if (b.getAttribute("data-key") === event.key && !b.hidden && !b.disabled) {
+      if (b.getAttribute("data-key") === event.key && !b.disabled && !b.closest("[hidden]")) {
         event.preventDefault();
         b.click();
         return;
@@ -76,8 +76,8 @@
     }
     draw();
     if (timer.running) { timerHandle = window.setInterval(draw, 1000); }
-    var start = document.getElementById("timer-start");
-    var pause = document.getElementById("timer-pause");
+    var start = document.getElementById("timer-start-form");
+    var pause = document.getElementById("timer-pause-form");
     var fresh = box.querySelector(".timer-fresh");
     var minutes = document.getElementById("timer-minutes");
     if (start) { start.hidden = !!timer.running; }
@@ -139,9 +139,12 @@
     var wall = document.getElementById("wall");
     if (!wall || !items) { return; }
     // Keep keyboard focus on the same contribution's button after redrawing.
-    var focused = document.activeElement && wall.contains(document.activeElement)
-      ? document.activeElement.closest("li").getAttribute("data-id") : null;
+    var holder = document.activeElement && wall.contains(document.activeElement)
+      ? document.activeElement.closest("li") : null;
+    var focused = holder ? holder.getAttribute("data-id") : null;
     while (wall.firstChild) { wall.removeChild(wall.firstChild); }
+    var counter = document.getElementById("wall-count");
+    if (counter) { counter.textContent = String(items.length); }
     items.forEach(function (item) {
       var li = document.createElement("li");
       li.setAttribute("data-id", String(item.id));

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.e2e.helpers import DESKTOP, NO_JS_CONTEXTS, PHONE, SCREENSHOTS
 from tests.live import LiveServer
@@ -46,14 +46,52 @@ def server(tmp_path_factory) -> LiveServer:
     live.stop()
 
 
+class Watch:
+    """What the pages of a test did wrong: script errors, CSP refusals, requests elsewhere."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.problems: list[str] = []
+
+    def attach(self, context: BrowserContext) -> None:
+        context.on("request", self._request)
+        context.on("response", self._response)
+        context.on("page", self._page)
+
+    def _page(self, page: Page) -> None:
+        page.on("console", lambda msg: self._console(page, msg))
+        page.on("pageerror", lambda exc: self.problems.append(f"script error on {page.url}: {exc}"))
+
+    def _console(self, page: Page, msg) -> None:
+        # A page that is itself an error (404, 400) logs its status; tests ask for those.
+        # A failing stylesheet, script or image is caught by _response instead.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            self.problems.append(f"console error on {page.url}: {msg.text}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
+
+    def _request(self, request) -> None:
+        url = request.url
+        if not (url.startswith(self.origin + "/") or url.startswith(("data:", "about:", "blob:"))):
+            self.problems.append(f"request to another host: {url}")
+
+
 @pytest.fixture
-def contexts(browser):
-    """Browser contexts made by a test; closed after it."""
-    made = []
-    yield made
+def contexts(browser, server):
+    """Browser contexts made by a test; closed after it, failing on anything their pages did wrong.
+
+    No page may log a script error or a Content-Security-Policy refusal, and no page may
+    ask any host but Osuva's own for anything (no CDN, no fonts, no analytics).
+    """
+    made: list[BrowserContext] = []
+    watch = Watch(server.url)
+    yield made, watch
     for context in made:
         NO_JS_CONTEXTS.discard(id(context))
         context.close()
+    assert not watch.problems, "\n".join(watch.problems[:20])
 
 
 @pytest.fixture
@@ -67,7 +105,8 @@ def new_phone(browser, contexts):
         context = browser.new_context(viewport=viewport or PHONE, is_mobile=True, has_touch=True,
                                       java_script_enabled=js, locale={"fi": "fi-FI", "sv": "sv-FI"}.get(lang, "en-GB"))
         context.set_default_timeout(10_000)
-        contexts.append(context)
+        contexts[0].append(context)
+        contexts[1].attach(context)
         if not js:
             NO_JS_CONTEXTS.add(id(context))
         return context.new_page()
@@ -80,7 +119,8 @@ def new_desktop(browser, contexts):
     def make(viewport: dict | None = None) -> Page:
         context = browser.new_context(viewport=viewport or DESKTOP)
         context.set_default_timeout(10_000)
-        contexts.append(context)
+        contexts[0].append(context)
+        contexts[1].attach(context)
         return context.new_page()
     return make
 
