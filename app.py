@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         kwargs["max_size"] = MAX_CONNECTIONS  # eventlet's default is 1,024 connections
         kwargs["log_output"] = False          # its access log would print client addresses
         kwargs["protocol"] = protocol_without_addresses()
+        kwargs["debug"] = False               # never send a traceback to a client
     elif application.config["ASYNC_MODE"] == "threading":
         kwargs["allow_unsafe_werkzeug"] = True
     socketio.run(application, host=args.host, port=args.port, **kwargs)

@@ -52,6 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         # None = same origin only: the Origin header must match the Host the page came from.
         cors_allowed_origins=None,
         logger=False, engineio_logger=False)
+    app.wsgi_app = security.limit_socket_bodies(app.wsgi_app, SOCKET_BUFFER_LIMIT)
     live.init_app(app)
     ratelimit.reset()
 

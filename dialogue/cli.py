@@ -74,12 +74,18 @@ def export_command(dialogue_id: int, fmt: str, out: str, lang: str | None) -> No
 
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Only tell what would be deleted.")
-def purge_command(dry_run: bool) -> None:
-    """Delete the raw data of dialogues whose retention date has come (aggregates are kept)."""
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Purge as if it were this day (YYYY-MM-DD); default: now.")
+def purge_command(dry_run: bool, today) -> None:
+    """Delete the raw data of dialogues whose retention date has come (aggregates are kept).
+
+    Prints one JSON line per dialogue: its id, title, and how many rows of each kind went.
+    """
     from .lifecycle import purge
-    done = purge(dry_run=dry_run)
+    done = purge(today, dry_run=dry_run)
     for dialogue, counts in done:
-        click.echo(json.dumps({"id": dialogue.id, "dry_run": dry_run, "deleted": counts}))
+        click.echo(json.dumps({"id": dialogue.id, "title": dialogue.title, "dry_run": dry_run, "deleted": counts},
+                              ensure_ascii=False))
     if not done:
         click.echo("Nothing to purge.")
 

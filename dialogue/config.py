@@ -58,6 +58,10 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = env("OSUVA_SECURE_COOKIES", "0") == "1"
         self.PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+        # The cookie is written only when the session changes: refreshed on every response,
+        # a stylesheet or icon loaded alongside a language change or a logout could put the
+        # older session back (and static files would carry a Set-Cookie).
+        self.SESSION_REFRESH_EACH_REQUEST = False
         self.WTF_CSRF_TIME_LIMIT = None  # a dialogue can be open for days
         self.BABEL_DEFAULT_LOCALE = "fi"
         self.LANGUAGES = ("fi", "sv", "en")

@@ -5,6 +5,8 @@ over HTTPS or OSUVA_SECURE_COOKIES says the site is behind HTTPS.
 """
 from __future__ import annotations
 
+from typing import Any, Callable, Iterable
+
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 
@@ -31,3 +33,22 @@ def init_app(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def limit_socket_bodies(wsgi_app: Callable, limit: int, path: str = "/socket.io") -> Callable:
+    """Refuse long-polling posts over `limit` bytes before Socket.IO reads them (413).
+
+    Socket.IO enforces its own limit, but on a long-polling post it then waits for
+    the connection to drain, and the request hangs; refusing first avoids that.
+    """
+    def app(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(path) and environ.get("REQUEST_METHOD") == "POST":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = limit + 1
+            if length > limit:
+                start_response("413 Content Too Large", [("Content-Type", "text/plain"), ("Connection", "close")])
+                return [b"too large"]
+        return wsgi_app(environ, start_response)
+    return app

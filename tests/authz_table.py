@@ -37,6 +37,8 @@ class Cmd:
     #: Free-text fields of the payload that must not be empty (bad texts are tried on them);
     #: None: "text" and "name", where the payload has them.
     texts: tuple[str, ...] | None = None
+    #: Id fields that may be left out (e.g. "the current step"); a wrong one is still refused.
+    optional_ids: tuple[str, ...] = ()
 
     def text_fields(self, payload: dict[str, Any]) -> tuple[str, ...]:
         if self.texts is not None:
@@ -49,16 +51,142 @@ class Cmd:
         return tuple(k for k in payload if k != "client_id" and (k.endswith("_id") or k.endswith("_ids")))
 
 
+def _contribution_by_another(w: World) -> int:
+    """A phone's text by a participant who is not one of the personas (to remove them)."""
+    return w.row(Contribution, dialogue_id=w.d.id, step_id=w.step("prompt").id, participant_id=w.new_participant(),
+                 source="participant", text="Häiriköivä teksti")
+
+
+def _card(w: World) -> int:
+    step = w.current("commitments")
+    return w.row(Contribution, dialogue_id=w.d.id, step_id=step.id, source="commitment",
+                 text="Bussiaikataulu korjataan", extra={"who": "Kunta", "due": "", "status": "proposed",
+                                                         "status_note": ""})
+
+
+def _theme(w: World) -> int:
+    return w.row(Theme, dialogue_id=w.d.id, name=f"Teema {cid()[:8]}")
+
+
+def _live_publication(w: World) -> dict:
+    with db.write() as s:
+        pub = s.scalar(select(Publication).where(Publication.dialogue_id == w.d.id))
+        if pub is None:
+            s.add(Publication(dialogue_id=w.d.id, token=cid()))
+        else:
+            pub.withdrawn_at = None
+    return {}
+
+
+def _share_of_spare(w: World) -> dict:
+    spare = w.spare_account()
+    with db.write() as s:
+        if s.get(DialogueShare, (w.d.id, spare.id)) is None:
+            s.add(DialogueShare(dialogue_id=w.d.id, facilitator_id=spare.id))
+    return {"facilitator_id": spare.id}
+
+
+def _running(w: World, payload: dict) -> dict:
+    w.set_state("running")
+    return payload
+
+
+def _extra_step(w: World) -> int:
+    return w.row(Step, dialogue_id=w.d.id, position=999, kind="info", config={},
+                 texts={"fi": {"title": "Poistettava", "body": ""}})
+
+
+TITLES = {"title_fi": "Tervetuloa", "title_sv": "Välkommen", "title_en": "Welcome"}
+
 COMMANDS: dict[str, Cmd] = {
-    # running a dialogue (dialogue/commands.py)
+    # running a dialogue (commands.py, running.py, speaking.py, lifecycle.py)
     "go_to_step": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}),
     "set_hidden": Cmd(FACILITATORS, lambda w: {"contribution_id": w.contribution().id, "hidden": True}),
     "screen_mode": Cmd(FACILITATORS, lambda w: {"mode": "qr"}),
     "lock_join": Cmd(FACILITATORS, lambda w: {"locked": True}),
-    # info
+    "timer_start": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "minutes": 5},
+                       optional_ids=("step_id",)),
+    "timer_pause": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}, optional_ids=("step_id",)),
+    "timer_add": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "seconds": 60},
+                     optional_ids=("step_id",)),
+    "timer_reset": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}, optional_ids=("step_id",)),
+    "reveal": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id, "revealed": True},
+                  optional_ids=("step_id",)),
+    "speak": Cmd(PARTICIPANT, lambda w: {"raise": True} if w.current("info", speak_signal=True) else {}),
+    "speaker_done": Cmd(FACILITATORS, lambda w: {"request_id": w.row(SpeakRequest, dialogue_id=w.d.id,
+                                                                      participant_id=w.new_participant())}),
+    "set_state": Cmd(FACILITATORS, lambda w: _running(w, {"state": "closed"})),
+    "set_retention": Cmd(FACILITATORS, lambda w: {"days": 30}),
+    # moderation and themes (moderation.py, removal.py, themes.py)
+    "remove_participant": Cmd(FACILITATORS, lambda w: {"contribution_id": _contribution_by_another(w)}),
+    "fix_text": Cmd(FACILITATORS, lambda w: {"contribution_id": w.contribution().id, "text": "Korjattu teksti"}),
+    "merge_contributions": Cmd(FACILITATORS, lambda w: {"keep_id": w.contribution().id,
+                                                        "merge_ids": [w.contribution("Sama asia").id]}),
+    "theme_create": Cmd(FACILITATORS, lambda w: {"name": f"Teema {cid()[:8]}"}),
+    "theme_rename": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w), "name": f"Uusi nimi {cid()[:8]}"}),
+    "theme_merge": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w), "merge_ids": [_theme(w)]}),
+    "theme_delete": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w)}),
+    "assign_theme": Cmd(FACILITATORS, lambda w: {"contribution_ids": [w.contribution().id], "theme_id": _theme(w)},
+                        optional_ids=("theme_id",)),
+    # preparing (preparation.py, helpers/links.py, results/commands.py)
+    "update_details": Cmd(FACILITATORS, lambda w: {"title": f"{MARKER} uusi nimi", "topic": "Palvelut"},
+                          texts=("title",)),
+    "add_step": Cmd(FACILITATORS, lambda w: {"kind": "info"}),
+    "update_step": Cmd(FACILITATORS, lambda w: {"step_id": w.step("info").id, **TITLES, "minutes": 5},
+                       texts=("title_fi",)),
+    "move_step": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "direction": "down"}),
+    "remove_step": Cmd(FACILITATORS, lambda w: {"step_id": _extra_step(w)}),
+    "share_add": Cmd(frozenset({"owner"}), lambda w: {"email": w.spare_account().email}, texts=("email",)),
+    "share_remove": Cmd(frozenset({"owner"}), _share_of_spare),
+    "helper_create": Cmd(FACILITATORS, lambda w: {"kind": "scribe", "label": "Kirjuri", "table": "C"}),
+    "helper_revoke": Cmd(FACILITATORS, lambda w: {"helper_id": w.row(Helper, dialogue_id=w.d.id, token=cid(),
+                                                                      kind="scribe")}),
+    "publish_results": Cmd(FACILITATORS, lambda w: {"message": "Kiitos kaikille", "public": False}),
+    "withdraw_results": Cmd(FACILITATORS, _live_publication),
+    # info, prompt, notes, commitments, feedback
     "acknowledge": Cmd(PARTICIPANT, lambda w: {"step_id": w.current("info", acknowledge=True).id}),
-    # prompt
     "contribute": Cmd(WRITERS, lambda w: {"step_id": w.current("prompt").id, "text": "Neuvoja saa puhelimessa"}),
+    "share_note": Cmd(PARTICIPANT, lambda w: {"contribution_id": w.contribution("Oma muistiinpano",
+                                                                               private=True).id}),
+    "note": Cmd(STAFF, lambda w: {"step_id": w.step("prompt").id, "text": "Pöydässä puhuttiin kyydeistä"},
+                optional_ids=("step_id", "theme_id")),
+    "add_commitment": Cmd(STAFF, lambda w: {"step_id": w.current("commitments").id, "text": "Korjataan aikataulu",
+                                            "who": "Kunta", "due": "2027-01-31"}, texts=("text", "who")),
+    "accept_commitment": Cmd(STAFF, lambda w: {"contribution_id": _card(w)}),
+    "commitment_status": Cmd(STAFF, lambda w: {"contribution_id": _card(w), "status": "done",
+                                               "status_note": "Tehty"}),
+    "give_feedback": Cmd(PARTICIPANT, lambda w: {"step_id": w.current("feedback").id, "q_heard": 4,
+                                                 "comment": "Hyvä tilaisuus"}),
+    "feedback_count": Cmd(STAFF, lambda w: {"step_id": w.current("feedback").id, "question": "heard",
+                                            "value": 4, "count": 3}),
+    # voting (activities/voting.py and the kinds)
+    "dot": Cmd(PARTICIPANT, lambda w: {"step_id": w.step("dots").id, "delta": 1,
+                                       "item_id": w.items("dots", dots=50, max_per_item=50)[0]}),
+    "stance": Cmd(PARTICIPANT, lambda w: {"step_id": w.step("stance").id, "vote": "agree",
+                                          "item_id": w.items("stance")[0]}),
+    "add_statement": Cmd(PARTICIPANT, lambda w: {"step_id": w.current("stance", allow_statements=True).id,
+                                                 "text": "Bussien pitäisi kulkea iltaisin"}),
+    "poll_vote": Cmd(PARTICIPANT, lambda w: {"step_id": w.step("poll").id, "choice": w.items("poll")[0]}),
+    "rank": Cmd(PARTICIPANT, lambda w: (lambda ids: {"step_id": w.step("rank").id, "place_1": ids[0],
+                                                     "place_2": ids[1]})(w.items("rank"))),
+    "rate": Cmd(PARTICIPANT, lambda w: {"step_id": w.step("scale").id, "item_id": w.items("scale")[0],
+                                        "rating": 4}),
+    "ask": Cmd(WRITERS, lambda w: {"step_id": w.current("questions").id, "text": "Milloin bussi kulkee?"}),
+    "upvote": Cmd(PARTICIPANT, lambda w: {"item_id": w.item_by_someone_else("questions"),
+                                          "step_id": w.step("questions").id}),
+    "not_understood": Cmd(PARTICIPANT, lambda w: {"step_id": w.current("questions").id, "on": True}),
+    "clear_not_understood": Cmd(FACILITATORS, lambda w: {"step_id": w.step("questions").id}),
+    "question_state": Cmd(FACILITATORS, lambda w: {"item_id": w.item_by_someone_else("questions"),
+                                                   "answered": True}),
+    "reveal_results": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id, "revealed": True}),
+    "close_voting": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id, "closed": True}),
+    "refresh_items": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id}),
+    "add_item": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id, "text": "Uusi kohta"}),
+    "set_item_hidden": Cmd(FACILITATORS, lambda w: {"item_id": w.items("dots", n=10)[0], "hidden": True}),
+    "moderate_item": Cmd(FACILITATORS, lambda w: {"item_id": w.item_by_someone_else("stance"), "approve": True}),
+    "staff_count": Cmd(STAFF, lambda w: {"step_id": w.step("dots").id, "item_id": w.items("dots")[0], "n_1": 3}),
+    "remove_staff_count": Cmd(FACILITATORS, lambda w: {"entry_id": w.row(
+        StaffCount, step_id=w.step("dots").id, item_id=w.items("dots")[0], value=1, count=2)}),
 }
 
 
@@ -69,6 +197,7 @@ COMMANDS: dict[str, Cmd] = {
 ACT_ENDPOINTS: dict[str, frozenset[str]] = {
     "participate.act": PARTICIPANT,
     "facilitate.act": FACILITATORS,
+    "helpers.act": HELPERS,
 }
 
 
@@ -113,6 +242,34 @@ ROUTES: dict[str, Route] = {
     "GET facilitate.run": Route(FACILITATORS),
     "POST facilitate.act": Route(FACILITATORS),
     "GET facilitate.export_json": Route(FACILITATORS),
+    "POST facilitate.duplicate": Route(FACILITATORS),
+    "GET facilitate.prepare": Route(FACILITATORS),
+    "POST facilitate.prepare": Route(FACILITATORS, data=lambda w: {"title": f"{MARKER} dialogi", "topic": "Kyydit",
+                                                                   "language": "fi", "details_form": "1"}),
+    "GET facilitate.edit_step": Route(FACILITATORS, params=lambda w, p: {"step_id": w.step("prompt").id}),
+    "POST facilitate.edit_step": Route(FACILITATORS, params=lambda w, p: {"step_id": w.step("prompt").id},
+                                       data=lambda w: {**TITLES, "minutes": "5", "cfg_max_length": "500"}),
+    "GET facilitate.preview_step": Route(FACILITATORS, params=lambda w, p: {"step_id": w.step("prompt").id}),
+    "GET facilitate.contributions": Route(FACILITATORS),
+    "GET facilitate.helper_links": Route(FACILITATORS),
+    "GET facilitate.data": Route(FACILITATORS),
+    "GET helpers.page": Route(HELPERS, secret="helper"),
+    "POST helpers.act": Route(HELPERS, secret="helper"),  # a command transport
+    "GET results.report_page": Route(FACILITATORS),
+    "GET results.download": Route(FACILITATORS, params=lambda w, p: {"fmt": "json"}),
+    "GET results.staff_chart": Route(FACILITATORS, params=lambda w, p: {"step_id": w.step("dots").id}),
+    "GET results.screen_chart": Route(SCREEN, secret="screen", params=lambda w, p: {"step_id": w.step("dots").id}),
+    "GET results.publish_page": Route(FACILITATORS),
+    "POST results.publish_page": Route(FACILITATORS, data=lambda w: {"action": "publish_results",
+                                                                    "client_id": cid(), "message": "Kiitos"}),
+    # A published results page: whoever has its link (it is made to be passed on).
+    "GET results.published": Route(EVERYONE, shows_title=True, params=lambda w, p: {
+        "key": _live_publication(w) or db.session.scalar(select(Publication.token).where(
+            Publication.dialogue_id == w.d.id))}),
+    "GET results.public_list": Route(EVERYONE),
+    # The project's own reporting over all dialogues: counts only, for every facilitator.
+    "GET results.project_page": Route(ACCOUNTS),
+    "GET results.project_download": Route(ACCOUNTS, params=lambda w, p: {"fmt": "json"}),
 }
 
 

@@ -43,6 +43,7 @@ class Phone:
         self.cond = threading.Condition()
         self._timers: list[threading.Timer] = []
         self.retries = 0  # how often the server said "too fast, wait a moment"
+        self.disconnects = 0
         #: Called with (client_id, ack) after each final acknowledgement.
         self.listeners: list = []
 
@@ -53,6 +54,7 @@ class Phone:
         sock = socketio.Client(http_session=self.http, reconnection=False)
         sock.on("state", self._on_state)
         sock.on("live", self._on_state)
+        sock.on("disconnect", self._on_disconnect)
         auth: dict[str, Any] = {"role": self.role, "dialogue": self.dialogue_id}
         if self.token:
             auth["token"] = self.token
@@ -151,6 +153,11 @@ class Phone:
             self.cond.notify_all()
         for listener in self.listeners:
             listener(client_id, ack)
+
+    def _on_disconnect(self, *_reason: Any) -> None:
+        with self.cond:
+            self.disconnects += 1
+            self.cond.notify_all()
 
     def _on_state(self, data: Any) -> None:
         with self.cond:

@@ -265,3 +265,20 @@ def test_comment_is_in_every_text_format(model):
     assert MASKED_COMMENT in render(model, "html").decode()
     assert COMMENT not in render(model, "html").decode()
     assert all(t in VISIBLE_TEXTS or MASK in t for t in MASKED_TEXTS)
+
+
+def test_method_sections(model):
+    from flask_babel import force_locale
+
+    from dialogue.export.summary import method_section
+    with force_locale("en"):
+        eratauko = method_section({**model, "dialogue": {**model["dialogue"], "method": "eratauko"}})
+        assert eratauko["title"] == "Report in the National Dialogues format"
+        facts = dict(eratauko["blocks"][0]["facts"])
+        assert facts["Organiser"] == "ESR+ Osuva" and facts["Participants"] == "12"
+        assert facts["Group (no names)"] == "Residents and jobseekers 5, Other 7"
+        assert eratauko["blocks"][1]["items"] == ["Mikä toimii?", "Palaute"]
+        cards = {**model, "dialogue": {**model["dialogue"], "method": "kumppanuuspoyta"},
+                 "steps": [{"commitments": [{"text": "Lisää vuoroja", "who": "Kunta", "due": "2025-06-01"}]}]}
+        assert method_section(cards)["blocks"][0]["items"] == ["Lisää vuoroja – Kunta – 2025-06-01"]
+        assert method_section(model) is None  # the blank method adds no section

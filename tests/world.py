@@ -137,6 +137,45 @@ class World:
             s.flush()
             return p.id
 
+    def items(self, kind: str, n: int = 3, **config) -> list[int]:
+        """The ids of the visible items of the target's `kind` step (made current, items filled)."""
+        from dialogue.activities.voting import sync_items, visible_items
+        step = self.current(kind, items=[f"Kohta {i + 1}" for i in range(n)], **config)
+        with db.write() as s:
+            sync_items(s, s.get(Step, step.id))
+        return [i.id for i in visible_items(db.session, step.id)]
+
+    def item_by_someone_else(self, kind: str, text_: str = "Toisen osallistujan kysymys") -> int:
+        """An item written by another participant of the target (a question, a statement)."""
+        from dialogue.models import Item
+        step = self.current(kind)
+        other = self.new_participant()
+        with db.write() as s:
+            item = Item(step_id=step.id, participant_id=other, text=text_, position=99)
+            s.add(item)
+        return item.id
+
+    def row(self, model, **fields) -> int:
+        """Add one row of `model` (for commands that act on existing rows); return its id."""
+        with db.write() as s:
+            obj = model(**fields)
+            s.add(obj)
+            s.flush()
+            return obj.id
+
+    def spare_account(self):
+        """A fourth facilitator account, made once, that no persona uses."""
+        if not hasattr(self, "_spare"):
+            self._spare = self.make.facilitator()
+        return self._spare
+
+    def set_state(self, state: str) -> None:
+        with db.write() as s:
+            from dialogue.models import Dialogue
+            d = s.get(Dialogue, self.d.id)
+            d.state = state
+            d.closed_at = None
+
     # -- acting -----------------------------------------------------------------
 
     def client(self, persona: str):

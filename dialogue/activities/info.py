@@ -22,7 +22,9 @@ class Info(Activity):
 
     def default_config(self) -> dict[str, Any]:
         # speak_signal: phones show an "I'd like to speak" button in the phones-down view.
-        return {"phones_down": False, "acknowledge": False, "speak_signal": False}
+        # open_early: readable (and acknowledgeable) while the dialogue is open before
+        # the meeting, e.g. a salon's pre-reading.
+        return {"phones_down": False, "acknowledge": False, "speak_signal": False, "open_early": False}
 
     def participant_context(self, s, step, actor):
         acknowledged = False
