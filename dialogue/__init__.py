@@ -45,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import realtime, speaking  # noqa: F401
     # Staff commands register themselves on import (console, helpers, lifecycle).
     from . import lifecycle, moderation, preparation, removal, running, themes  # noqa: F401
+    from . import candidates, followup  # noqa: F401  (the dialogue methods' commands)
     from .helpers import links  # noqa: F401
     socketio.init_app(
         app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],

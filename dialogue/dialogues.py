@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from . import db, live, methods
 from .actors import hash_token, new_token
-from .models import Dialogue, Facilitator, Participant, Step
+from .models import Dialogue, Facilitator, Participant, Step, Theme
 
 # No look-alikes: 0/O, 1/I/L are left out so a code read from a screen is typed right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -37,6 +37,7 @@ def create_dialogue(owner: Facilitator, method_key: str, title: str, language: s
     method = methods.get(method_key)
     if method is None:
         raise ValueError(f"unknown method {method_key!r}")
+    details.setdefault("ask_role", method.ask_role)
     with db.write() as s:
         details.setdefault("state", "running")  # the console creates drafts
         d = Dialogue(code=new_code(s), screen_token=new_token(), owner_id=owner.id,
@@ -46,6 +47,8 @@ def create_dialogue(owner: Facilitator, method_key: str, title: str, language: s
         for position, spec in enumerate(method.steps):
             s.add(Step(dialogue_id=d.id, position=position, kind=spec["kind"],
                        texts=spec["texts"], config=dict(spec["config"]), minutes=spec["minutes"]))
+        for theme in method.themes:
+            s.add(Theme(dialogue_id=d.id, key=theme["key"], name=theme.get(language) or theme["fi"]))
         s.flush()
         first = s.scalar(select(Step).where(Step.dialogue_id == d.id).order_by(Step.position))
         d.current_step_id = first.id if first else None
@@ -63,7 +66,7 @@ class JoinRefused(Exception):
 def join(dialogue: Dialogue, role: str | None = None, municipality: str | None = None) -> str:
     """Add an anonymous participant; return the random token for their cookie."""
     if dialogue.state not in ("open", "running"):
-        raise JoinRefused("closed")
+        raise JoinRefused("not_started" if dialogue.state == "draft" else "closed")
     if dialogue.join_locked:
         raise JoinRefused("locked")
     token = new_token()

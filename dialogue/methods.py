@@ -8,6 +8,7 @@ not in the middle of a dialogue.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,14 @@ class Method:
     group_size: str
     duration: str
     steps: list[dict[str, Any]]
+    #: Themes every dialogue of this method starts with: [{"key", "fi", "sv", "en"}]
+    #: (e.g. the National Dialogues report's headings, for tagging scribe notes).
+    themes: tuple[dict[str, str], ...] = ()
+    #: Whether participants are asked their role when joining (decision-makers say so).
+    ask_role: bool = False
+    #: Whether the console offers it for a new dialogue (a follow-up meeting is made
+    #: from the dialogue it follows up instead).
+    listed: bool = True
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names["fi"]
@@ -75,8 +84,37 @@ def parse(key: str, data: dict[str, Any]) -> Method:
             raise MethodError(f"{where}: {exc}") from None
         clean_steps.append({"kind": kind, "texts": texts, "config": config,
                             "minutes": int(step.get("minutes", 0))})
+    for flag in ("ask_role", "listed"):
+        if not isinstance(data.get(flag, False), bool):
+            raise MethodError(f"{key}.{flag}: must be true or false")
     return Method(key, data["name"], data["description"], str(data.get("group_size", "")),
-                  str(data.get("duration", "")), clean_steps)
+                  str(data.get("duration", "")), clean_steps, _themes(key, data.get("themes", [])),
+                  data.get("ask_role", False), data.get("listed", True))
+
+
+THEME_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+THEME_NAME_MAX = 120
+
+
+def _themes(key: str, themes: Any) -> tuple[dict[str, str], ...]:
+    """Validate a method's default themes: a key and a name in each language, all unique."""
+    if not isinstance(themes, list):
+        raise MethodError(f"{key}.themes: must be a list")
+    keys, clean = set(), []
+    for n, theme in enumerate(themes, 1):
+        where = f"{key}.themes[{n}]"
+        if not isinstance(theme, dict) or not THEME_KEY.match(str(theme.get("key", ""))):
+            raise MethodError(f"{where}: needs a key (a-z, 0-9, _)")
+        _need_langs(where, {lang: theme.get(lang) for lang in LANGS})
+        if theme["key"] in keys or any(len(theme[lang]) > THEME_NAME_MAX for lang in LANGS):
+            raise MethodError(f"{where}: a key is repeated or a name is too long")
+        keys.add(theme["key"])
+        clean.append({"key": theme["key"], **{lang: theme[lang].strip() for lang in LANGS}})
+    for lang in LANGS:
+        names = [t[lang].lower() for t in clean]
+        if len(set(names)) != len(names):
+            raise MethodError(f"{key}.themes: two themes have the same name in {lang}")
+    return tuple(clean)
 
 
 def load(directory: Path = METHODS_DIR) -> dict[str, Method]:
@@ -97,3 +135,8 @@ def load(directory: Path = METHODS_DIR) -> dict[str, Method]:
 
 def get(key: str) -> Method | None:
     return REGISTRY.get(key)
+
+
+def listed() -> dict[str, Method]:
+    """The methods a facilitator may start a new dialogue from."""
+    return {key: m for key, m in REGISTRY.items() if m.listed}

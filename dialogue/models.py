@@ -127,6 +127,9 @@ class Theme(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # A theme the method defined (e.g. "concerns" in Erätauko): the method's report section
+    # finds it by this key, whatever it is called or renamed to. Empty for staff's own themes.
+    key: Mapped[str] = mapped_column(String(40), default="")
 
 
 class Contribution(Base):

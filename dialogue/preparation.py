@@ -18,7 +18,7 @@ from . import activities, db
 from .actors import new_token
 from .commands import AFTERWARDS, ALWAYS, STAFF_ONLY, CommandContext, command
 from .dialogues import new_code
-from .models import AuditEvent, Contribution, Dialogue, DialogueShare, Facilitator, Step, Vote
+from .models import AuditEvent, Contribution, Dialogue, DialogueShare, Facilitator, Step, Theme, Vote
 from .participate.forms import MUNICIPALITIES
 from .textclean import InvalidInput, clean_bool, clean_int, clean_text
 
@@ -188,10 +188,14 @@ CONFIG_LABELS = {
     "allow_statements": _l("Participants may add statements"),
     "moderate_statements": _l("Check new statements before others see them"),
     "questions": _l("Questions (their keys, one per line)"),
+    "report_as": _l("In the method's report, these answers go under"),
 }
 CONFIG_CHOICES = {
     "writers": (("everyone", _l("Everyone")), ("decision_makers", _l("Only the decision-makers"))),
     "style": (("number", _l("Numbers 1–5")), ("smiley", _l("Smileys"))),
+    "report_as": (("", _l("Their own step")), ("insights", _l("Insights")),
+                  ("continue", _l("Where to continue, and who")), ("message", _l("Message to decision-makers")),
+                  ("take_away", _l("What people take with them"))),
 }
 #: Settings that name another step of the dialogue (by its position).
 STEP_SETTINGS = frozenset({"source_step"})
@@ -367,6 +371,9 @@ def duplicate_dialogue(source: Dialogue, owner_id: int, title: str) -> Dialogue:
         for step in src.steps:
             s.add(Step(dialogue_id=copy.id, position=step.position, kind=step.kind, texts=dict(step.texts),
                        config=dict(step.config), minutes=step.minutes))
+        # The method's own themes (report headings) come along; themes made from answers do not.
+        for theme in s.scalars(select(Theme).where(Theme.dialogue_id == src.id, Theme.key != "")):
+            s.add(Theme(dialogue_id=copy.id, key=theme.key, name=theme.name))
         s.flush()
         first = s.scalar(select(Step).where(Step.dialogue_id == copy.id).order_by(Step.position))
         copy.current_step_id = first.id if first else None

@@ -7,7 +7,7 @@ first one done when that person has spoken.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .actors import PARTICIPANT
@@ -16,11 +16,21 @@ from .models import SpeakRequest, Step, utcnow
 from .textclean import clean_int
 
 
-def waiting(s: Session, dialogue_id: int, participant_id: int) -> bool:
-    """Whether this participant's hand is up."""
-    return s.scalar(select(SpeakRequest.id).where(
+def waiting(s: Session, dialogue_id: int, participant_id: int) -> int:
+    """This participant's place in the queue (1 = next to speak), or 0 if their hand is down."""
+    mine = s.scalar(select(func.min(SpeakRequest.id)).where(
         SpeakRequest.dialogue_id == dialogue_id, SpeakRequest.participant_id == participant_id,
-        SpeakRequest.done.is_(False))) is not None
+        SpeakRequest.done.is_(False)))
+    if mine is None:
+        return 0
+    return s.scalar(select(func.count()).select_from(SpeakRequest).where(
+        SpeakRequest.dialogue_id == dialogue_id, SpeakRequest.done.is_(False), SpeakRequest.id <= mine)) or 0
+
+
+def queue_length(s: Session, dialogue_id: int) -> int:
+    """How many hands are up (phones in the queue refresh their place when this changes)."""
+    return s.scalar(select(func.count()).select_from(SpeakRequest).where(
+        SpeakRequest.dialogue_id == dialogue_id, SpeakRequest.done.is_(False))) or 0
 
 
 def queue(s: Session, dialogue_id: int) -> list[dict]:
@@ -46,18 +56,24 @@ def speak(ctx: CommandContext) -> dict:
     if not up:
         for r in open_requests:
             r.done = True
-    ctx.changed(wall=True)
+    ctx.changed(everyone=True)
     message = _l("The facilitator sees that you want to speak.") if up else _l("Your request was taken back.")
     return {"raised": up, "message": str(message)}
 
 
 @command("speaker_done", roles=STAFF_ONLY)
 def speaker_done(ctx: CommandContext) -> dict:
-    """The facilitator marks a request done (that person has spoken)."""
-    request_id = clean_int(ctx.payload.get("request_id"), 1, 2**31)
-    r = ctx.s.get(SpeakRequest, request_id)
+    """The facilitator marks a request done (that person has spoken): `request_id`,
+    or without it the first one in the queue."""
+    if ctx.payload.get("request_id") in (None, ""):
+        r = ctx.s.scalar(select(SpeakRequest).where(
+            SpeakRequest.dialogue_id == ctx.dialogue.id, SpeakRequest.done.is_(False)).order_by(SpeakRequest.id))
+        if r is None:
+            ctx.fail(_l("Nobody is waiting to speak."))
+    else:
+        r = ctx.s.get(SpeakRequest, clean_int(ctx.payload.get("request_id"), 1, 2**31))
     if r is None or r.dialogue_id != ctx.dialogue.id:
         ctx.fail(_l("This request does not exist."))
     r.done = True
-    ctx.changed(wall=True)
-    return {"request_id": r.id}
+    ctx.changed(everyone=True)
+    return {"request_id": r.id, "message": str(_l("Marked as spoken."))}

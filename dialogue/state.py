@@ -65,7 +65,23 @@ def public_state(s: Session, dialogue: Dialogue) -> dict[str, Any]:
         "revealed": bool(step and step.revealed),
         "voting_closed": bool(step and step.voting_closed),
         "timer": timer_state(step),
+        # A voting step's number of items: phones redraw when staff put up a new one (e.g. a candidate theme).
+        "items": _item_count(s, step),
+        # How many hands are up (no more): a phone in the queue refreshes its place when it changes.
+        "speak_queue": _speak_queue_length(s, dialogue.id) if step and step.config.get("speak_signal") else 0,
     }
+
+
+def _item_count(s: Session, step: Step | None) -> int:
+    from .activities.voting import VotingActivity, visible_items
+    if step is None or not isinstance(activities.get(step.kind), VotingActivity):
+        return 0
+    return len(visible_items(s, step.id))
+
+
+def _speak_queue_length(s: Session, dialogue_id: int) -> int:
+    from .speaking import queue_length  # here, not at the top: speaking registers commands
+    return queue_length(s, dialogue_id)
 
 
 def wall(s: Session, step: Step, *, staff: bool) -> list[dict[str, Any]]:
@@ -83,7 +99,8 @@ def wall(s: Session, step: Step, *, staff: bool) -> list[dict[str, Any]]:
         item = {"id": c.id, "text": mask(c.text) if (c.pii and not staff) else c.text,
                 "decision_maker": c.author_role == "decision_maker"}
         if staff:
-            item.update(hidden=c.hidden, pii=c.pii, theme_id=c.theme_id, source=c.source)
+            item.update(hidden=c.hidden, pii=c.pii, theme_id=c.theme_id, source=c.source,
+                        report_only=(c.extra or {}).get("read_aloud") is False)
         out.append(item)
     return out
 
@@ -109,14 +126,16 @@ def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None 
     if step is not None:
         activity = activities.get(step.kind)
         results_visible = staff or step.revealed or not step.config.get("hide_results", False)
+        # Phones down: the screen is quiet (title, topic, timer); nothing live reaches it.
+        quiet = not staff and bool(step.config.get("phones_down"))
         state["step"] = {
             "id": step.id, "kind": step.kind, "position": step.position,
             **step_texts(step, lang),
-            "wall": wall(s, step, staff=staff) if activity.collects_contributions and (
+            "wall": wall(s, step, staff=staff) if activity.collects_contributions and not quiet and (
                 staff or step.config.get("wall", True)) else None,
             "revealed": step.revealed,
             "results_hidden": not results_visible,
-            "results": activity.live_state(s, step, staff=staff) if results_visible else None,
+            "results": activity.live_state(s, step, staff=staff) if results_visible and not quiet else None,
         }
     return state
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from dialogue.models import Contribution, SpeakRequest, StaffCount
 from tests.world import ACCOUNTS, EVERYONE, FACILITATORS, HELPERS, MARKER, World
 
 PARTICIPANT = frozenset({"participant"})
@@ -64,101 +65,27 @@ def _card(w: World) -> int:
                                                          "status_note": ""})
 
 
-def _theme(w: World) -> int:
-    return w.row(Theme, dialogue_id=w.d.id, name=f"Teema {cid()[:8]}")
-
-
-def _live_publication(w: World) -> dict:
-    with db.write() as s:
-        pub = s.scalar(select(Publication).where(Publication.dialogue_id == w.d.id))
-        if pub is None:
-            s.add(Publication(dialogue_id=w.d.id, token=cid()))
-        else:
-            pub.withdrawn_at = None
-    return {}
-
-
-def _share_of_spare(w: World) -> dict:
-    spare = w.spare_account()
-    with db.write() as s:
-        if s.get(DialogueShare, (w.d.id, spare.id)) is None:
-            s.add(DialogueShare(dialogue_id=w.d.id, facilitator_id=spare.id))
-    return {"facilitator_id": spare.id}
-
-
-def _running(w: World, payload: dict) -> dict:
-    w.set_state("running")
-    return payload
-
-
-def _extra_step(w: World) -> int:
-    return w.row(Step, dialogue_id=w.d.id, position=999, kind="info", config={},
-                 texts={"fi": {"title": "Poistettava", "body": ""}})
-
-
-TITLES = {"title_fi": "Tervetuloa", "title_sv": "Välkommen", "title_en": "Welcome"}
-
 COMMANDS: dict[str, Cmd] = {
     # running a dialogue (commands.py, running.py, speaking.py, lifecycle.py)
     "go_to_step": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}),
     "set_hidden": Cmd(FACILITATORS, lambda w: {"contribution_id": w.contribution().id, "hidden": True}),
     "screen_mode": Cmd(FACILITATORS, lambda w: {"mode": "qr"}),
     "lock_join": Cmd(FACILITATORS, lambda w: {"locked": True}),
-    "timer_start": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "minutes": 5},
-                       optional_ids=("step_id",)),
-    "timer_pause": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}, optional_ids=("step_id",)),
-    "timer_add": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "seconds": 60},
-                     optional_ids=("step_id",)),
-    "timer_reset": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}, optional_ids=("step_id",)),
-    "reveal": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id, "revealed": True},
-                  optional_ids=("step_id",)),
     "speak": Cmd(PARTICIPANT, lambda w: {"raise": True} if w.current("info", speak_signal=True) else {}),
     "speaker_done": Cmd(FACILITATORS, lambda w: {"request_id": w.row(SpeakRequest, dialogue_id=w.d.id,
                                                                       participant_id=w.new_participant())}),
-    "set_state": Cmd(FACILITATORS, lambda w: _running(w, {"state": "closed"})),
-    "set_retention": Cmd(FACILITATORS, lambda w: {"days": 30}),
-    # moderation and themes (moderation.py, removal.py, themes.py)
+    # moderation (removal.py)
     "remove_participant": Cmd(FACILITATORS, lambda w: {"contribution_id": _contribution_by_another(w)}),
-    "fix_text": Cmd(FACILITATORS, lambda w: {"contribution_id": w.contribution().id, "text": "Korjattu teksti"}),
-    "merge_contributions": Cmd(FACILITATORS, lambda w: {"keep_id": w.contribution().id,
-                                                        "merge_ids": [w.contribution("Sama asia").id]}),
-    "theme_create": Cmd(FACILITATORS, lambda w: {"name": f"Teema {cid()[:8]}"}),
-    "theme_rename": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w), "name": f"Uusi nimi {cid()[:8]}"}),
-    "theme_merge": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w), "merge_ids": [_theme(w)]}),
-    "theme_delete": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w)}),
-    "assign_theme": Cmd(FACILITATORS, lambda w: {"contribution_ids": [w.contribution().id], "theme_id": _theme(w)},
-                        optional_ids=("theme_id",)),
-    # preparing (preparation.py, helpers/links.py, results/commands.py)
-    "update_details": Cmd(FACILITATORS, lambda w: {"title": f"{MARKER} uusi nimi", "topic": "Palvelut"},
-                          texts=("title",)),
-    "add_step": Cmd(FACILITATORS, lambda w: {"kind": "info"}),
-    "update_step": Cmd(FACILITATORS, lambda w: {"step_id": w.step("info").id, **TITLES, "minutes": 5},
-                       texts=("title_fi",)),
-    "move_step": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "direction": "down"}),
-    "remove_step": Cmd(FACILITATORS, lambda w: {"step_id": _extra_step(w)}),
-    "share_add": Cmd(frozenset({"owner"}), lambda w: {"email": w.spare_account().email}, texts=("email",)),
-    "share_remove": Cmd(frozenset({"owner"}), _share_of_spare),
-    "helper_create": Cmd(FACILITATORS, lambda w: {"kind": "scribe", "label": "Kirjuri", "table": "C"}),
-    "helper_revoke": Cmd(FACILITATORS, lambda w: {"helper_id": w.row(Helper, dialogue_id=w.d.id, token=cid(),
-                                                                      kind="scribe")}),
-    "publish_results": Cmd(FACILITATORS, lambda w: {"message": "Kiitos kaikille", "public": False}),
-    "withdraw_results": Cmd(FACILITATORS, _live_publication),
-    # info, prompt, notes, commitments, feedback
+    # info, prompt, commitments
     "acknowledge": Cmd(PARTICIPANT, lambda w: {"step_id": w.current("info", acknowledge=True).id}),
     "contribute": Cmd(WRITERS, lambda w: {"step_id": w.current("prompt").id, "text": "Neuvoja saa puhelimessa"}),
     "share_note": Cmd(PARTICIPANT, lambda w: {"contribution_id": w.contribution("Oma muistiinpano",
                                                                                private=True).id}),
-    "note": Cmd(STAFF, lambda w: {"step_id": w.step("prompt").id, "text": "Pöydässä puhuttiin kyydeistä"},
-                optional_ids=("step_id", "theme_id")),
     "add_commitment": Cmd(STAFF, lambda w: {"step_id": w.current("commitments").id, "text": "Korjataan aikataulu",
                                             "who": "Kunta", "due": "2027-01-31"}, texts=("text", "who")),
     "accept_commitment": Cmd(STAFF, lambda w: {"contribution_id": _card(w)}),
     "commitment_status": Cmd(STAFF, lambda w: {"contribution_id": _card(w), "status": "done",
                                                "status_note": "Tehty"}),
-    "give_feedback": Cmd(PARTICIPANT, lambda w: {"step_id": w.current("feedback").id, "q_heard": 4,
-                                                 "comment": "Hyvä tilaisuus"}),
-    "feedback_count": Cmd(STAFF, lambda w: {"step_id": w.current("feedback").id, "question": "heard",
-                                            "value": 4, "count": 3}),
     # voting (activities/voting.py and the kinds)
     "dot": Cmd(PARTICIPANT, lambda w: {"step_id": w.step("dots").id, "delta": 1,
                                        "item_id": w.items("dots", dots=50, max_per_item=50)[0]}),
@@ -197,7 +124,6 @@ COMMANDS: dict[str, Cmd] = {
 ACT_ENDPOINTS: dict[str, frozenset[str]] = {
     "participate.act": PARTICIPANT,
     "facilitate.act": FACILITATORS,
-    "helpers.act": HELPERS,
 }
 
 
@@ -242,34 +168,6 @@ ROUTES: dict[str, Route] = {
     "GET facilitate.run": Route(FACILITATORS),
     "POST facilitate.act": Route(FACILITATORS),
     "GET facilitate.export_json": Route(FACILITATORS),
-    "POST facilitate.duplicate": Route(FACILITATORS),
-    "GET facilitate.prepare": Route(FACILITATORS),
-    "POST facilitate.prepare": Route(FACILITATORS, data=lambda w: {"title": f"{MARKER} dialogi", "topic": "Kyydit",
-                                                                   "language": "fi", "details_form": "1"}),
-    "GET facilitate.edit_step": Route(FACILITATORS, params=lambda w, p: {"step_id": w.step("prompt").id}),
-    "POST facilitate.edit_step": Route(FACILITATORS, params=lambda w, p: {"step_id": w.step("prompt").id},
-                                       data=lambda w: {**TITLES, "minutes": "5", "cfg_max_length": "500"}),
-    "GET facilitate.preview_step": Route(FACILITATORS, params=lambda w, p: {"step_id": w.step("prompt").id}),
-    "GET facilitate.contributions": Route(FACILITATORS),
-    "GET facilitate.helper_links": Route(FACILITATORS),
-    "GET facilitate.data": Route(FACILITATORS),
-    "GET helpers.page": Route(HELPERS, secret="helper"),
-    "POST helpers.act": Route(HELPERS, secret="helper"),  # a command transport
-    "GET results.report_page": Route(FACILITATORS),
-    "GET results.download": Route(FACILITATORS, params=lambda w, p: {"fmt": "json"}),
-    "GET results.staff_chart": Route(FACILITATORS, params=lambda w, p: {"step_id": w.step("dots").id}),
-    "GET results.screen_chart": Route(SCREEN, secret="screen", params=lambda w, p: {"step_id": w.step("dots").id}),
-    "GET results.publish_page": Route(FACILITATORS),
-    "POST results.publish_page": Route(FACILITATORS, data=lambda w: {"action": "publish_results",
-                                                                    "client_id": cid(), "message": "Kiitos"}),
-    # A published results page: whoever has its link (it is made to be passed on).
-    "GET results.published": Route(EVERYONE, shows_title=True, params=lambda w, p: {
-        "key": _live_publication(w) or db.session.scalar(select(Publication.token).where(
-            Publication.dialogue_id == w.d.id))}),
-    "GET results.public_list": Route(EVERYONE),
-    # The project's own reporting over all dialogues: counts only, for every facilitator.
-    "GET results.project_page": Route(ACCOUNTS),
-    "GET results.project_download": Route(ACCOUNTS, params=lambda w, p: {"fmt": "json"}),
 }
 
 
@@ -370,13 +268,16 @@ COMMANDS.update({
     "share_add": Cmd(frozenset({"owner"}), lambda w: {"email": w.make.facilitator().email}),
     "share_remove": Cmd(frozenset({"owner"}), lambda w: {"facilitator_id": _shared_account(w)}),
     # dialogue/running.py
-    "timer_start": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "minutes": 5}),
-    "timer_pause": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}),
-    "timer_add": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}),
-    "timer_reset": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}),
-    "reveal": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "revealed": True}),
+    "timer_start": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "minutes": 5},
+                       optional_ids=("step_id",)),  # no step: the current one
+    "timer_pause": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}, optional_ids=("step_id",)),
+    "timer_add": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}, optional_ids=("step_id",)),
+    "timer_reset": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}, optional_ids=("step_id",)),
+    "reveal": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id, "revealed": True},
+                  optional_ids=("step_id",)),
     # dialogue/activities/notes.py
-    "note": Cmd(STAFF, lambda w: {"step_id": w.step("prompt").id, "text": "Joku sanoi: bussit kulkevat harvoin"}),
+    "note": Cmd(STAFF, lambda w: {"step_id": w.step("prompt").id, "text": "Joku sanoi: bussit kulkevat harvoin"},
+                optional_ids=("step_id",)),  # no step: the current one
     # dialogue/moderation.py and dialogue/themes.py
     "fix_text": Cmd(FACILITATORS, lambda w: {"contribution_id": w.contribution().id, "text": "Bussi kulkee harvoin."}),
     "merge_contributions": Cmd(FACILITATORS, lambda w: {"keep_id": w.contribution().id,
@@ -385,7 +286,8 @@ COMMANDS.update({
     "theme_rename": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w), "name": _unique("Palvelut")}),
     "theme_merge": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w), "merge_ids": [_theme(w)]}),
     "theme_delete": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w)}),
-    "assign_theme": Cmd(FACILITATORS, lambda w: {"contribution_ids": [w.contribution().id], "theme_id": _theme(w)}),
+    "assign_theme": Cmd(FACILITATORS, lambda w: {"contribution_ids": [w.contribution().id], "theme_id": _theme(w)},
+                        optional_ids=("theme_id",)),  # no theme: out of its theme
     # dialogue/lifecycle.py
     "set_state": Cmd(FACILITATORS, _closing),
     "set_retention": Cmd(FACILITATORS, lambda w: {"days": 90}),

@@ -297,7 +297,7 @@ def _rows_of_dialogue(s, dialogue_id: int) -> set[tuple[str, tuple]]:
                     continue
                 if fk.column.table.name == "dialogue":
                     found.add(value)
-                elif (fk.column.table.name, (value,)) in owner:
+                elif owner.get((fk.column.table.name, (value,))) is not None:
                     found.add(owner[(fk.column.table.name, (value,))])
             owner[(table.name, tuple(m[c] for c in pk))] = found.pop() if len(found) == 1 else None
     return {key for key, did in owner.items() if did == dialogue_id}

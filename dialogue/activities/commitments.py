@@ -29,15 +29,28 @@ def status_labels() -> dict[str, Any]:
             "done": _l("Done"), "dropped": _l("Dropped")}
 
 
-def cards(s, step: Step) -> list[Contribution]:
-    """The visible cards of a step; in a follow-up step, those of the dialogue followed up."""
-    query = select(Contribution).where(Contribution.source == "commitment", Contribution.hidden.is_(False))
+def cards_query(s, step: Step, *, hidden: bool = False):
+    """The cards of a step (hidden ones too if `hidden`); in a follow-up step, the followed dialogue's."""
+    query = select(Contribution).where(Contribution.source == "commitment")
+    if not hidden:
+        query = query.where(Contribution.hidden.is_(False))
     followed = s.get(Dialogue, step.dialogue_id).follows_id if step.config.get("follow_up") else None
     if followed:
         query = query.where(Contribution.dialogue_id == followed)
     else:
         query = query.where(Contribution.step_id == step.id)
-    return list(s.scalars(query.order_by(Contribution.id)))
+    return query.order_by(Contribution.id)
+
+
+def cards(s, step: Step) -> list[Contribution]:
+    """The visible cards of a step; in a follow-up step, those of the dialogue followed up."""
+    return list(s.scalars(cards_query(s, step)))
+
+
+def item_text(c: Contribution) -> str:
+    """A card as an item to rate (e.g. how clear it is): what, and who does it."""
+    who = (c.extra or {}).get("who", "")
+    return f"{c.text} – {who}" if who else c.text
 
 
 def card_json(c: Contribution, *, masked: bool) -> dict[str, Any]:

@@ -18,6 +18,9 @@ from ..textclean import clean_int, clean_text
 from .base import Activity, register
 
 MAX_LENGTH = 1000
+#: Headings of the methods' report sections a prompt's answers can go under
+#: (export/method_sections.py): "" is none, the step is reported as itself.
+REPORT_AS = ("", "insights", "continue", "message", "take_away")
 
 
 @register
@@ -35,9 +38,10 @@ class Prompt(Activity):
         # only the former reach the screen (insights in Erätauko).
         # writers "decision_makers": only decision-makers (and staff) write, e.g. the
         # "I heard…" entries of a decision-maker dialogue; the others read them.
+        # report_as: where the method's report section puts these answers (e.g. "insights").
         return {"phones_down": False, "wall": True, "max_length": 500,
                 "private_notes": False, "read_aloud_choice": False, "open_early": False,
-                "writers": "everyone"}
+                "writers": "everyone", "report_as": ""}
 
     def clean_config(self, config):
         config = super().clean_config(config)
@@ -45,6 +49,8 @@ class Prompt(Activity):
             raise ValueError(f"max_length must be 10..{MAX_LENGTH}")
         if config["writers"] not in ("everyone", "decision_makers"):
             raise ValueError("writers must be 'everyone' or 'decision_makers'")
+        if config["report_as"] not in REPORT_AS:
+            raise ValueError(f"report_as must be one of {REPORT_AS}")
         return config
 
     def participant_context(self, s, step, actor):

@@ -105,9 +105,16 @@ def sync_items(s: Session, step: Step) -> int:
     source = source_step(s, step)
     if source is not None:
         copied = {i.contribution_id: i for i in existing if i.contribution_id is not None}
-        rows = s.scalars(select(Contribution).where(
-            Contribution.step_id == source.id, Contribution.private.is_(False),
-            Contribution.source.in_(("participant", "staff"))).order_by(Contribution.id))
+        text_of = (lambda c: c.text)
+        if source.kind == "commitments":
+            # Commitment cards (in a follow-up, the followed dialogue's), e.g. to rate how clear each is.
+            from .commitments import cards_query, item_text
+            rows = s.scalars(cards_query(s, source, hidden=True))
+            text_of = item_text
+        else:
+            rows = s.scalars(select(Contribution).where(
+                Contribution.step_id == source.id, Contribution.private.is_(False),
+                Contribution.source.in_(("participant", "staff"))).order_by(Contribution.id))
         for c in rows:
             item = copied.get(c.id)
             if item is not None:
@@ -116,7 +123,7 @@ def sync_items(s: Session, step: Step) -> int:
                 continue
             if c.hidden:
                 continue
-            s.add(Item(step_id=step.id, contribution_id=c.id, text=c.text, position=position))
+            s.add(Item(step_id=step.id, contribution_id=c.id, text=text_of(c), position=position))
             position += 1
             added += 1
     s.flush()

@@ -74,13 +74,13 @@ def new_dialogue():
     """Create a dialogue from a method, seeing each method's description first; it starts as a draft."""
     lang = str(get_locale())
     form = NewDialogueForm()
-    form.method.choices = [(m.key, m.name(lang)) for m in methods.REGISTRY.values()]
+    form.method.choices = [(m.key, m.name(lang)) for m in methods.listed().values()]
     if form.validate_on_submit():
         owner = db.session.get(Facilitator, current_facilitator_id())
         dialogue = create_dialogue(owner, form.method.data, form.title.data.strip(), form.language.data,
                                    state="draft")
         return redirect(url_for(".prepare", dialogue_id=dialogue.id), code=303)
-    return render_template("facilitate/new.html", form=form, methods=methods.REGISTRY, lang=lang), \
+    return render_template("facilitate/new.html", form=form, methods=methods.listed(), lang=lang), \
         400 if form.errors else 200
 
 
@@ -118,7 +118,8 @@ def run(dialogue_id: int):
                            next_step=next_step, next_title=step_title(next_step, lang),
                            previous_step=previous_step, timer=timer_state(step),
                            transitions=TRANSITIONS[dialogue.state],
-                           writable=dialogue.state in ("draft", "open", "running"))
+                           writable=dialogue.state in ("draft", "open", "running"),
+                           **method_tools.run_extras(dialogue, lang))
 
 
 def _safe_next(dialogue: Dialogue) -> str:
@@ -153,4 +154,4 @@ def export_json(dialogue_id: int):
 
 
 # The other console pages register their routes on `bp` when imported.
-from . import prepare, workspace  # noqa: E402,F401
+from . import method_tools, prepare, workspace  # noqa: E402,F401

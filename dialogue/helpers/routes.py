@@ -17,6 +17,7 @@ from ..forms_util import flash_ack, payload_from_form
 from ..models import Contribution, Dialogue, Helper, Step, Theme
 from ..state import step_texts
 from .links import kind_labels
+from .method_tools import helper_extras
 
 bp = Blueprint("helpers", __name__, url_prefix="/h")
 
@@ -59,7 +60,7 @@ def page(token: str):
         current=current, current_title=step_texts(current, lang)["title"] if current else "", steps=steps,
         themes=themes, prompt_steps=prompt_steps, vote_steps=vote_steps, vote_step=vote_step,
         vote_staff=vote_staff, mine=mine, writable=dialogue.state in ("open", "running"),
-        act_url=url_for(".act", token=token))
+        act_url=url_for(".act", token=token), **helper_extras(helper, dialogue, current, lang))
 
 
 @bp.post("/<token>/act")

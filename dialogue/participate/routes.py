@@ -85,8 +85,9 @@ def join_page(code: str):
         try:
             token = join(dialogue, role, municipality)
         except JoinRefused as refused:
-            error = (_("Joining is closed right now. Ask the facilitator.") if str(refused) == "locked"
-                     else _("This dialogue is closed. Thank you for taking part."))
+            error = {"locked": _("Joining is closed right now. Ask the facilitator."),
+                     "not_started": _("This dialogue has not started yet. Try again when the facilitator says so."),
+                     }.get(str(refused), _("This dialogue is closed. Thank you for taking part."))
         else:
             remember_participant(dialogue.id, token)
             return redirect(url_for(".step_page", code=dialogue.code))

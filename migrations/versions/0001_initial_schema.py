@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 15:33:06.995808
+Create Date: 2026-11-29 16:01:35.572536
 """
 from alembic import op
 import sqlalchemy as sa
@@ -151,6 +151,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dialogue_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=False),
     sa.ForeignKeyConstraint(['dialogue_id'], ['dialogue.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )

@@ -154,6 +154,7 @@
       text.textContent = item.text;
       li.appendChild(text);
       if (item.source === "staff") { li.appendChild(badge(body.getAttribute("data-staff-label"))); }
+      if (item.report_only) { li.appendChild(badge(body.getAttribute("data-report-only-label"))); }
       if (item.hidden) { li.appendChild(badge(body.getAttribute("data-hidden-label"))); }
       if (item.pii) { li.appendChild(badge(body.getAttribute("data-pii-label"), "warn")); }
       li.appendChild(hideForm(item));

@@ -86,9 +86,12 @@
     var calmChanged = lastState && lastState.phones_down !== state.phones_down;
     var timerChanged = lastState && JSON.stringify(lastState.timer) !== JSON.stringify(state.timer);
     var votingChanged = lastState && (lastState.revealed !== state.revealed ||
-                                      lastState.voting_closed !== state.voting_closed);
+                                      lastState.voting_closed !== state.voting_closed ||
+                                      lastState.items !== state.items);
+    /* Only a phone whose hand is up follows the speak queue (its place in it). */
+    var queueChanged = lastState && lastState.speak_queue !== state.speak_queue && !!panel.querySelector("[data-hand-up]");
     lastState = state;
-    if (stepChanged || calmChanged || timerChanged || votingChanged) { refreshPanel(stepChanged, !stepChanged); }
+    if (stepChanged || calmChanged || timerChanged || votingChanged || queueChanged) { refreshPanel(stepChanged, !stepChanged); }
   });
   socket.on("connect", function () {
     connection.hidden = true;

@@ -62,6 +62,7 @@
     var calm = !!state.phones_down;
     body.className = "screen mode-" + mode + (calm ? " phones-down" : "");
     text("participants", state.participants);
+    text("topic", state.topic);
     text("code", state.code);
     text("join-url", state.join_url);
     if (mode === "pause") {

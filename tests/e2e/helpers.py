@@ -31,6 +31,9 @@ DESKTOP = {"width": 1280, "height": 800}
 ZOOM_200 = {"width": 640, "height": 400}  # a 1280 x 800 window at 200 % zoom
 MIN_TARGET = 44
 MIN_TEXT = 18
+# Secondary text that may be a little smaller than the 18 px base: hints, labels above a
+# title, captions and the small print at the foot of a report.
+FINE_PRINT = ".hint, .quiet, .step-kind, .small-text, .report-kicker, .report-foot, figcaption, .note"
 
 # Contexts made with JavaScript off (new_phone(js=False)); axe_check needs to know.
 NO_JS_CONTEXTS: "set[int]" = set()
@@ -154,14 +157,14 @@ def assert_touch_targets(page: Page) -> None:
 
 def assert_text_size(page: Page) -> None:
     """Base text is at least 18 px (hints and fine print may be a little smaller)."""
-    small = page.evaluate("""(min) => {
+    small = page.evaluate("""([min, FINE_PRINT]) => {
         const body = parseFloat(getComputedStyle(document.body).fontSize);
         const texts = [...document.querySelectorAll('main p, main li, main label, main button, main textarea, main input')]
-            .filter(el => !el.closest('.hint, .quiet, .step-kind') && el.getBoundingClientRect().height > 0)
+            .filter(el => !el.closest(FINE_PRINT) && el.getBoundingClientRect().height > 0)
             .filter(el => parseFloat(getComputedStyle(el).fontSize) < min - 0.01)
             .map(el => el.outerHTML.slice(0, 80) + ' ' + getComputedStyle(el).fontSize);
         return body < min ? ['body ' + body + 'px', ...texts] : texts;
-    }""", MIN_TEXT)
+    }""", [MIN_TEXT, FINE_PRINT])
     assert not small, f"text under {MIN_TEXT} px on {page.url}: {small[:5]}"
 
 
@@ -205,6 +208,31 @@ def assert_focus_visible(page: Page) -> None:
                 shadow: s.boxShadow !== 'none'}; }""")
     assert style["tag"] != "BODY", f"nothing has the focus on {page.url}"
     assert style["outline"] or style["shadow"], f"focus not visible on {page.url}: {style}"
+
+
+def assert_keyboard_reaches_everything(page: Page, limit: int = 200) -> None:
+    """Tab from the top visits every visible control, each with a visible focus, and no trap."""
+    page.evaluate("""() => { document.activeElement && document.activeElement.blur();
+        document.querySelectorAll('[data-tab-seen]').forEach(el => el.removeAttribute('data-tab-seen')); }""")
+    expected = page.evaluate("""() => [...document.querySelectorAll(
+            'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
+        .filter(el => !el.disabled && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden'
+                 && !(el.type === 'radio' && !el.checked && document.querySelector(
+                      `input[type=radio][name="${el.name}"]:checked`))).length""")
+    seen = 0
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = page.evaluate("""() => { const el = document.activeElement;
+            if (!el || el === document.body) return 'body';
+            if (el.hasAttribute('data-tab-seen')) return 'again';
+            el.setAttribute('data-tab-seen', ''); return 'new'; }""")
+        if state != "new":
+            break
+        assert_focus_visible(page)
+        seen += 1
+    else:
+        raise AssertionError(f"Tab never left the page on {page.url}: a keyboard trap?")
+    assert seen >= expected, f"Tab reached {seen} of {expected} controls on {page.url}"
 
 
 def check_phone_page(page: Page, name: str, lang: str) -> None:

@@ -13,7 +13,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import (DESKTOP, NARROW, PHONE, ZOOM_200, assert_focus_visible, assert_language,
+from tests.e2e.helpers import (DESKTOP, NARROW, PHONE, ZOOM_200, assert_focus_visible, assert_keyboard_reaches_everything,
+                               assert_language,
                                assert_no_horizontal_scroll, axe_check, check_phone_page, shot)
 
 LANGS = ["fi", "sv", "en"]
@@ -62,6 +63,7 @@ def test_participant_pages(server, world, new_phone, lang):
     phone.click("main form button[type=submit]")
     expect(phone.locator("#step-title")).to_be_visible()
     check_everywhere(phone, lang, f"step-{lang}", phone_rules=True)
+    assert_keyboard_reaches_everything(phone)
     phone.click("footer a[href^='/saavutettavuus']")
     check_everywhere(phone, lang, f"accessibility-statement-{lang}", phone_rules=True)
     phone.goto(f"{server.url}/no-such-page")
@@ -83,6 +85,7 @@ def test_console_and_screen_pages(server, world, facilitator, new_desktop, lang)
     for path in console_pages(facilitator, server, world["id"]):
         facilitator.goto(server.url + path)
         check_everywhere(facilitator, lang, None, phone_rules=False)
+        assert_keyboard_reaches_everything(facilitator)
     screen = new_desktop()
     screen.goto(f"{world['screen_url']}?lang={lang}")
     check_everywhere(screen, lang, f"screen-{lang}", phone_rules=False)
@@ -183,3 +186,42 @@ def test_static_files_are_served_compressed(server, new_phone):
         response = phone.request.get(server.url + path, headers={"Accept-Encoding": "gzip"})
         assert response.ok
         assert response.headers.get("content-encoding") == "gzip", (path, response.headers)
+
+
+@pytest.fixture(scope="module")
+def links():
+    """Secret links made once per module through the console (results page, helper link)."""
+    return {}
+
+
+def _make_links(facilitator: Page, server, dialogue_id: int, links: dict) -> None:
+    if links:
+        return
+    facilitator.goto(f"{server.url}/console/d/{dialogue_id}/publish")
+    facilitator.check("#pub-public")
+    facilitator.locator("main form button.primary").click()
+    links["results"] = facilitator.get_attribute("a.result-link", "href")
+    facilitator.goto(f"{server.url}/console/d/{dialogue_id}/helpers")
+    facilitator.fill("#h-label", "Kirjuri")
+    facilitator.click("#helper-create")
+    links["helper"] = facilitator.input_value("input[id^=helper-url-]")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_editor_report_results_and_helper_pages(server, world, facilitator, new_phone, links, lang):
+    _make_links(facilitator, server, world["id"], links)
+    facilitator.goto(f"{server.url}/console/d/{world['id']}/prepare?lang={lang}")
+    edit = facilitator.get_attribute("a[href*='/steps/']:not([href$='/preview'])", "href")
+    preview = facilitator.get_attribute("a[href$='/preview']", "href")
+    for path in (edit, preview, f"/console/d/{world['id']}/report", f"/console/d/{world['id']}/publish",
+                 "/console/project"):
+        facilitator.goto(server.url + path)
+        check_everywhere(facilitator, lang, None, phone_rules=False)
+    # Pages people open on their phones: the published results, their list, a helper's page.
+    phone = new_phone(lang)
+    phone.goto(f"{server.url}/r/?lang={lang}")
+    check_everywhere(phone, lang, f"results-list-{lang}", phone_rules=True)
+    phone.goto(links["results"])
+    check_everywhere(phone, lang, f"results-{lang}", phone_rules=True)
+    phone.goto(links["helper"])
+    check_everywhere(phone, lang, f"helper-{lang}", phone_rules=True)
