@@ -22,8 +22,34 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().get_cookie_secure(app) or request.is_secure
 
 
+def allow_upload(max_bytes: int | None = None):
+    """Let a route take a file: a body up to `max_bytes` (default UPLOAD_MAX_BYTES, 12 MB).
+
+    Every other request keeps the 64 KB limit (MAX_CONTENT_LENGTH). The upload's other
+    fields stay as small as any form's, and a body over the limit is refused with 413
+    before it is read. (Set before CSRF checking reads the form: see init_app.)
+    """
+    def decorate(view):
+        view.osuva_upload_limit = max_bytes or True
+        return view
+    return decorate
+
+
+def _upload_limits(app: Flask) -> None:
+    view = app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "osuva_upload_limit", None)
+    if limit:
+        request.max_content_length = app.config["UPLOAD_MAX_BYTES"] if limit is True else limit
+        request.max_form_memory_size = app.config["MAX_CONTENT_LENGTH"]
+        request.max_form_parts = 50
+
+
 def init_app(app: Flask) -> None:
+    app.config.setdefault("UPLOAD_MAX_BYTES", 12 * 1024 * 1024)
     app.session_interface = SessionInterface()
+    # First of all before-request hooks: CSRF checking reads the form, and the body limit
+    # of an upload route must be in place before anything reads it.
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: _upload_limits(app))
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -68,7 +68,7 @@ def public_state(s: Session, dialogue: Dialogue) -> dict[str, Any]:
         # A voting step's number of items: phones redraw when staff put up a new one (e.g. a candidate theme).
         "items": _item_count(s, step),
         # How many hands are up (no more): a phone in the queue refreshes its place when it changes.
-        "speak_queue": _speak_queue_length(s, dialogue.id) if step and step.config.get("speak_signal") else 0,
+        "speakers_waiting": _speak_queue_length(s, dialogue.id) if step and step.config.get("speak_signal") else 0,
     }
 
 

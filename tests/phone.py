@@ -185,9 +185,10 @@ def staff_socket(server: LiveServer, d: dict) -> socketio.Client:
     return socket_client(server.url, facilitator_session(server.url), "facilitator", d["id"])
 
 
-def act(staff, name: str, **payload) -> dict:
-    ack = staff.call("act", (name, dict(payload, client_id=uuid.uuid4().hex)), timeout=20)
-    assert ack["ok"], (name, ack)
+def act(staff, command: str, /, **payload) -> dict:
+    """Run a command over a socket; it must succeed."""
+    ack = staff.call("act", (command, dict(payload, client_id=uuid.uuid4().hex)), timeout=20)
+    assert ack["ok"], (command, ack)
     return ack
 
 

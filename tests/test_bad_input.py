@@ -224,6 +224,34 @@ def test_http_bodies_over_the_limit_are_refused_with_a_translated_page(make):
     assert w.snapshot() == before
 
 
+def test_upload_routes_get_their_own_size_limit_and_no_other_route_does(app, make):
+    """A route marked with security.allow_upload takes a photo; everything else stays at 64 KB."""
+    from io import BytesIO
+
+    from flask import request
+
+    from dialogue.security import allow_upload
+
+    @allow_upload(1_000_000)
+    def upload():
+        return {"bytes": len(request.files["photo"].read()), "caption": request.form.get("caption", "")}
+
+    app.add_url_rule("/test-upload", "test_upload", upload, methods=["POST"])
+    client = app.test_client()
+    ok = client.post("/test-upload", data={"photo": (BytesIO(b"x" * 500_000), "kuva.jpg"), "caption": "Asema"})
+    assert ok.status_code == 200 and ok.json == {"bytes": 500_000, "caption": "Asema"}
+    too_big = client.post("/test-upload", data={"photo": (BytesIO(b"x" * 1_200_000), "kuva.jpg")})
+    assert too_big.status_code == 413
+    with force_locale("fi"):
+        assert gettext("That was too large to send.") in too_big.get_data(as_text=True)
+    # the upload's text fields are as limited as any form's
+    long_caption = client.post("/test-upload", data={"photo": (BytesIO(b"x"), "kuva.jpg"), "caption": "x" * 70_000})
+    assert long_caption.status_code == 413
+    # and other routes keep the small limit
+    d = make.dialogue()
+    assert client.post(f"/j/{d.code}", data={"x": "y" * 70_000}).status_code == 413
+
+
 # -- the real server: the socket's own size limit ------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -70,7 +70,7 @@ def test_model_metadata_and_participation(model):
     # Juva 5 and Mikkeli 5 are shown; the 2 who told nothing are too few even as "other".
     assert p["by_municipality"] == {"groups": [{"group": "Juva", "count": 5}, {"group": "Mikkeli", "count": 5}],
                                     "left_out": 2}
-    assert model["themes"] == [{"id": model["themes"][0]["id"], "name": "Liikenne", "contributions": 2}]
+    assert model["themes"] == [{"id": model["themes"][0]["id"], "name": "Liikenne", "key": "", "contributions": 2}]
 
 
 def test_model_steps(model):
@@ -277,7 +277,7 @@ def test_method_sections(model):
         facts = dict(eratauko["blocks"][0]["facts"])
         assert facts["Organiser"] == "ESR+ Osuva" and facts["Participants"] == "12"
         assert facts["Group (no names)"] == "Residents and jobseekers 5, Other 7"
-        assert eratauko["blocks"][1]["items"] == ["Mikä toimii?", "Palaute"]
+        assert eratauko["blocks"][1]["items"] == ["Mikä toimii?"]  # steps where something was said
         cards = {**model, "dialogue": {**model["dialogue"], "method": "kumppanuuspoyta"},
                  "steps": [{"commitments": [{"text": "Lisää vuoroja", "who": "Kunta", "due": "2025-06-01"}]}]}
         assert method_section(cards)["blocks"][0]["items"] == ["Lisää vuoroja – Kunta – 2025-06-01"]

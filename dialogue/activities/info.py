@@ -16,7 +16,7 @@ from ..actors import EVERYONE_WHO_WRITES
 from ..commands import CommandContext, command
 from ..models import Acknowledgement, Contribution, Step
 from ..synthesis import pii
-from .base import Activity, register
+from .base import Activity, get, register
 
 
 def source(s, step: Step) -> Step | None:
@@ -39,8 +39,7 @@ def shown_answers(s, step: Step, *, masked: bool) -> list[dict[str, str]]:
     if src is None:
         return []
     if src.kind == "questions":
-        from .questions import Questions  # the questions kind's own results
-        results = Questions().results(s, src, masked=masked)
+        results = get("questions").results(s, src, masked=masked)  # the questions kind's own results
         ordered = sorted(results["items"], key=lambda q: (q["answered"], -q["upvotes"]["total"]))
         return [{"text": q["text"], "meta": str(_l("Upvotes: %(n)s", n=q["upvotes"]["total"])) +
                  (" · " + str(_l("Answered")) if q["answered"] else "")} for q in ordered]

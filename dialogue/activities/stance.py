@@ -106,7 +106,7 @@ def stance(ctx: CommandContext) -> dict:
     step = voting.voting_step(ctx, "stance")
     item = voting.votable_item(ctx, step)
     name = ctx.payload.get("vote")
-    if name not in VALUES:
+    if not isinstance(name, str) or name not in VALUES:
         ctx.fail(_l("Choose agree, disagree or pass."))
     participant_id = voting.lock_voter(ctx)
     voting.set_vote(ctx.s, step, item, participant_id, VALUES[name])

@@ -112,8 +112,11 @@ def render_docx(model: dict[str, Any]) -> bytes:
     if section:
         doc.add_heading(section["title"], level=1)
         for block in section["blocks"]:
-            doc.add_heading(block["heading"], level=2)
+            doc.add_heading(block["heading"], level=(block.get("level") or 3) - 1)
             add_facts(doc, block.get("facts") or [])
+            if block.get("table"):
+                t = block["table"]
+                add_table(doc, Table(t["caption"], t["columns"], t["rows"]))
             for item in block.get("items") or []:
                 doc.add_paragraph(item, style="List Bullet")
 

@@ -183,13 +183,23 @@ def _build(s: Session, dialogue: Dialogue, lang: str, minimum: int | None) -> di
             "closed_at": iso(dialogue.closed_at),
         },
         "participation": people,
-        "themes": [{"id": t.id, "name": themes[t.id], "contributions": theme_counts.get(t.id, 0)}
+        "themes": [{"id": t.id, "name": themes[t.id], "key": t.key, "contributions": theme_counts.get(t.id, 0)}
                    for t in theme_rows],
         "steps": steps,
+        "notes": _notes(s, dialogue, themes),
     }
     model["summary"] = summary(model)
     model["method_section"] = method_section(model)
     return model
+
+
+def _notes(s: Session, dialogue: Dialogue, themes: dict[int, str]) -> list[dict[str, Any]]:
+    """Staff notes (scribe, table host) of every step, masked, with their theme's name."""
+    from ..activities.notes import export_notes
+    notes = export_notes(s, dialogue.id)
+    for n in notes:
+        n["theme"] = themes.get(n["theme_id"]) if n.get("theme_id") else None
+    return notes
 
 
 def contribution_total(model: dict[str, Any]) -> int:

@@ -90,27 +90,6 @@ def summary(model: dict[str, Any]) -> dict[str, Any]:
 
 # -- the method's own section --------------------------------------------------------
 
-def _group_description(model: dict[str, Any]) -> str:
-    roles = model["participation"]["by_role"]["groups"]
-    named = [g for g in roles if g["group"] != NOT_GIVEN]
-    if not named:
-        return _("Participants did not tell their role.")
-    return ", ".join(f"{role_label(g['group'])} {g['count']}" for g in named)
-
-
-def _national_dialogues(model: dict[str, Any]) -> dict[str, Any]:
-    """Erätauko: the Kansalliset dialogit report's opening facts and the questions asked."""
-    d = model["dialogue"]
-    facts = [(_("Organiser"), d["organiser"]), (_("Date"), d["date"] or ""),
-             (_("Format"), ", ".join(x for x in (d["method_label"], d["place"], d["municipality"]) if x)),
-             (_("Topic"), d["topic"]), (_("Participants"), str(model["participation"]["count"])),
-             (_("Group (no names)"), _group_description(model))]
-    questions = [s["title"] for s in model["steps"] if s.get("contributions")]
-    return {"title": _("Report in the National Dialogues format"),
-            "blocks": [{"heading": _("About the dialogue"), "facts": [[k, v] for k, v in facts if v]},
-                       {"heading": _("The questions discussed"), "items": questions}]}
-
-
 def _commitment_list(model: dict[str, Any]) -> dict[str, Any] | None:
     """Methods that end in responsibilities: who takes responsibility for what, by when."""
     cards = [c for s in model["steps"] for c in s.get("commitments") or []]
@@ -122,9 +101,8 @@ def _commitment_list(model: dict[str, Any]) -> dict[str, Any] | None:
 
 
 METHOD_SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any] | None]] = {
-    "eratauko": _national_dialogues,
+    # eratauko, paattajadialogi, seuranta and salonki: method_sections.py (imported below).
     "kumppanuuspoyta": _commitment_list,
-    "paattajadialogi": _commitment_list,
     "kansalaisraati": _commitment_list,
     "kehittamiskavely": _commitment_list,
     "palvelumuotoilu": _commitment_list,
@@ -135,3 +113,6 @@ def method_section(model: dict[str, Any]) -> dict[str, Any] | None:
     """The section this dialogue's method adds to its report, or None."""
     builder = METHOD_SECTIONS.get(model["dialogue"]["method"])
     return builder(model) if builder else None
+
+
+from . import method_sections  # noqa: E402,F401  (the spoken dialogue methods add their sections)

@@ -59,10 +59,30 @@ def summary_rows(model: dict[str, Any]) -> Iterator[list[Any]]:
     yield bold([_("Summary")])
     for point in model["summary"]["points"]:
         yield [point]
+    yield from method_section_rows(model)
     yield []
     yield bold(["#", _("Step"), _("Kind"), _("Contributions")])
     for step in model["steps"]:
         yield [step["number"], step["title"], step["kind_label"], len(step.get("contributions") or [])]
+
+
+def method_section_rows(model: dict[str, Any]) -> Iterator[list[Any]]:
+    """The method's own section (e.g. Erätauko's National Dialogues report): headings, facts, tables, texts."""
+    section = model.get("method_section")
+    if not section:
+        return
+    yield []
+    yield bold([section["title"]])
+    for block in section["blocks"]:
+        yield bold([block["heading"]])
+        for label, value in block.get("facts") or []:
+            yield [label, value]
+        table = block.get("table")
+        if table:
+            yield bold(list(table["columns"]))
+            yield from (list(row) for row in table["rows"])
+        for item in block.get("items") or []:
+            yield ["", item]
 
 
 def step_rows(step: dict[str, Any]) -> Iterator[list[Any]]:

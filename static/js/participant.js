@@ -89,7 +89,7 @@
                                       lastState.voting_closed !== state.voting_closed ||
                                       lastState.items !== state.items);
     /* Only a phone whose hand is up follows the speak queue (its place in it). */
-    var queueChanged = lastState && lastState.speak_queue !== state.speak_queue && !!panel.querySelector("[data-hand-up]");
+    var queueChanged = lastState && lastState.speakers_waiting !== state.speakers_waiting && !!panel.querySelector("[data-hand-up]");
     lastState = state;
     if (stepChanged || calmChanged || timerChanged || votingChanged || queueChanged) { refreshPanel(stepChanged, !stepChanged); }
   });
