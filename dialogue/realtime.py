@@ -106,7 +106,7 @@ def on_sync(*_args):
     if dialogue is None or actor is None:
         return {"ok": False, "error": gettext("You are not allowed to do this.")}
     # Building the full state costs the server: a flood of syncs is slowed like a flood of writes.
-    if not bucket_for(f"{actor.dialogue_id}:{actor.key}").take():
+    if not bucket_for(f"{actor.dialogue_id}:{actor.key}", staff=actor.role == FACILITATOR).take():
         return {"ok": False, "error": gettext("Too fast. Wait a moment and try again."), "retry": True}
     _initial_state(dialogue, actor)
     return {"ok": True}
@@ -120,6 +120,6 @@ def on_act(name: Any = None, payload: Any = None):
         actor = None
     # Per participant (or staff member), not per connection: reconnecting does not refill.
     key = f"{actor.dialogue_id}:{actor.key}" if actor else request.sid
-    if not bucket_for(key).take():
+    if not bucket_for(key, staff=actor is not None and actor.role == FACILITATOR).take():
         return {"ok": False, "error": gettext("Too fast. Wait a moment and try again."), "retry": True}
     return dispatch(actor, name, payload)
