@@ -14,10 +14,44 @@ import warnings
 # eventlet announces its maintenance mode on every import; the server setting says why we use it.
 warnings.filterwarnings("ignore", message="Eventlet is deprecated")
 
+
+
+def make_psycopg2_cooperative() -> None:
+    """Let eventlet run other greenlets while psycopg2 waits for PostgreSQL.
+
+    psycopg2 is C code that eventlet's monkey patching does not reach: without a wait
+    callback every query blocks the whole process for its round trip, and a greenlet
+    waiting for a row lock (SELECT ... FOR UPDATE) would stop every other greenlet,
+    including the one holding the lock. (The recipe of the psycogreen package.)
+    """
+    try:
+        import psycopg2
+        from psycopg2 import extensions
+    except ImportError:  # SQLite only
+        return
+    from eventlet.hubs import trampoline
+
+    def wait(conn, timeout=None):
+        while True:
+            state = conn.poll()
+            if state == extensions.POLL_OK:
+                return
+            if state == extensions.POLL_READ:
+                trampoline(conn.fileno(), read=True, timeout=timeout)
+            elif state == extensions.POLL_WRITE:
+                trampoline(conn.fileno(), write=True, timeout=timeout)
+            else:
+                raise psycopg2.OperationalError(f"bad state from poll: {state}")
+
+    extensions.set_wait_callback(wait)
+
+
 if __name__ == "__main__" and os.environ.get("OSUVA_ASYNC_MODE", "eventlet") == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+    if os.environ.get("OSUVA_GREEN_PSYCOPG2", "1") == "1":  # 0: only for measuring the difference
+        make_psycopg2_cooperative()
 
 import argparse  # noqa: E402
 import resource  # noqa: E402
@@ -37,16 +71,30 @@ def raise_open_file_limit(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
-def protocol_without_addresses():
+def protocol_without_addresses(nodelay: bool = True):
     """eventlet's request handler, minus the client address in the lines it prints itself.
 
     With the access log off, eventlet still reports a garbled request (a stray TLS
     handshake, a port scanner) through http.server's log_message, which starts with
     the client's address and bypasses logging. Participants' addresses are never logged.
+
+    `nodelay` turns Nagle's algorithm off on each connection: eventlet writes a response's
+    headers and body (and a WebSocket frame's parts) separately, and the second small
+    write would wait for the phone's delayed ACK, up to 40 ms (docs/performance.md).
     """
+    import socket
+
     import eventlet.wsgi
 
     class Protocol(eventlet.wsgi.HttpProtocol):
+        def setup(self) -> None:
+            super().setup()
+            if nodelay:
+                try:
+                    self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                except OSError:  # not a TCP socket (a Unix socket in a test, say)
+                    pass
+
         def address_string(self) -> str:
             return "[address]"
 
@@ -71,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     if application.config["ASYNC_MODE"] == "eventlet":
         kwargs["max_size"] = MAX_CONNECTIONS  # eventlet's default is 1,024 connections
         kwargs["log_output"] = False          # its access log would print client addresses
-        kwargs["protocol"] = protocol_without_addresses()
+        kwargs["protocol"] = protocol_without_addresses(os.environ.get("OSUVA_TCP_NODELAY", "1") == "1")
         kwargs["debug"] = False               # never send a traceback to a client
     elif application.config["ASYNC_MODE"] == "threading":
         kwargs["allow_unsafe_werkzeug"] = True

@@ -49,6 +49,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .helpers import links  # noqa: F401
     socketio.init_app(
         app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
+        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
         max_http_buffer_size=SOCKET_BUFFER_LIMIT,
         # None = same origin only: the Origin header must match the Host the page came from.
         cors_allowed_origins=None,

@@ -50,6 +50,9 @@ class Config:
         self.PORT = int(env("OSUVA_PORT", "5000"))
         self.ASYNC_MODE = env("OSUVA_ASYNC_MODE", "eventlet")
         self.MESSAGE_QUEUE = env("OSUVA_MESSAGE_QUEUE") or None
+        # Redis publish/subscribe ignores the database number in the URL: installations
+        # sharing one Redis need channels of their own.
+        self.MESSAGE_QUEUE_CHANNEL = env("OSUVA_MESSAGE_QUEUE_CHANNEL", "osuva")
         self.AUTO_MIGRATE = env("OSUVA_AUTO_MIGRATE", "1") == "1"
         self.DB_POOL_SIZE = int(env("OSUVA_DB_POOL_SIZE", "20"))
         # Flask / extensions

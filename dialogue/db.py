@@ -15,9 +15,10 @@ from typing import Iterator
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from flask import Flask
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -93,9 +94,30 @@ def alembic_config(url: str) -> AlembicConfig:
     return cfg
 
 
+#: The PostgreSQL advisory lock key held while migrating (any fixed number; "osuva" in ASCII).
+MIGRATION_LOCK = 0x6F73757661
+
+
 def upgrade(url: str) -> None:
-    """Bring the database schema to the newest migration (creates SQLite files)."""
-    alembic_command.upgrade(alembic_config(url), "head")
+    """Bring the database schema to the newest migration (creates SQLite files).
+
+    On PostgreSQL an advisory lock makes server processes started at the same moment
+    migrate one after the other (the later ones find nothing left to do) instead of
+    racing to create the same tables.
+    """
+    if not url.startswith("postgresql"):
+        alembic_command.upgrade(alembic_config(url), "head")
+        return
+    lock_engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with lock_engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                alembic_command.upgrade(alembic_config(url), "head")
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+    finally:
+        lock_engine.dispose()
 
 
 def init_app(app: Flask) -> None:

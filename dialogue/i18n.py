@@ -11,6 +11,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import refresh
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 # Each language in itself, as the header's language links show them.
@@ -45,3 +46,10 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     compile_catalogs()
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+
+    @app.before_request
+    def _fresh_locale() -> None:
+        # Flask-Babel caches the locale on the app context; where one app context spans
+        # several requests (the test client inside `app.app_context()`), each request must
+        # still choose its own language.
+        refresh()

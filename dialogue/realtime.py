@@ -12,7 +12,7 @@ from flask import request
 from flask_babel import gettext
 from flask_socketio import ConnectionRefusedError, join_room
 
-from . import db, live, state
+from . import db, live
 from .actors import (FACILITATOR, HELPER, PARTICIPANT, SCREEN, Actor, facilitator_actor, helper_actor,
                      participant_actor, screen_dialogue)
 from .commands import dispatch
@@ -60,10 +60,13 @@ def _rooms(actor: Actor) -> list[str]:
 
 
 def _initial_state(dialogue: Dialogue, actor: Actor) -> None:
+    # Stamped with `as_of` like every update, so a client keeps the newest (see live.py).
     if actor.role == PARTICIPANT:
-        socketio.emit("state", state.public_state(db.session, dialogue), to=request.sid)
+        socketio.emit("state", live.public_state(db.session, dialogue.id), to=request.sid)
     else:
-        socketio.emit("live", state.live_state(db.session, dialogue, staff=actor.is_staff), to=request.sid)
+        part = "staff" if actor.is_staff else "screen"
+        states = live.live_states(db.session, dialogue.id, staff=part == "staff", screen=part == "screen")
+        socketio.emit("live", states[part], to=request.sid)
 
 
 @socketio.on("connect")

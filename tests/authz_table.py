@@ -73,7 +73,8 @@ COMMANDS: dict[str, Cmd] = {
     "lock_join": Cmd(FACILITATORS, lambda w: {"locked": True}),
     "speak": Cmd(PARTICIPANT, lambda w: {"raise": True} if w.current("info", speak_signal=True) else {}),
     "speaker_done": Cmd(FACILITATORS, lambda w: {"request_id": w.row(SpeakRequest, dialogue_id=w.d.id,
-                                                                      participant_id=w.new_participant())}),
+                                                                      participant_id=w.new_participant())},
+                        optional_ids=("request_id",)),  # none: the first in the queue
     # moderation (removal.py)
     "remove_participant": Cmd(FACILITATORS, lambda w: {"contribution_id": _contribution_by_another(w)}),
     # info, prompt, commitments
@@ -370,4 +371,18 @@ ROUTES.update({
     "GET results.public_list": Route(EVERYONE),
     "GET results.project_page": Route(ACCOUNTS),
     "GET results.project_download": Route(ACCOUNTS, params=lambda w, p: {"fmt": "json"}),
+})
+
+
+# -- the dialogue methods (dialogue/candidates.py, dialogue/facilitate/method_tools.py) --------------
+
+COMMANDS.update({
+    # a candidate theme for a theme choice: a dots step with no listed items and no source step
+    "add_candidate": Cmd(STAFF, lambda w: {"step_id": w.step("dots", items=[], source_step=None).id,
+                                           "text": _unique("Bussiyhteydet")}),
+})
+
+ROUTES.update({
+    # makes a follow-up meeting of the target (it has a commitments step)
+    "POST facilitate.follow_up": Route(FACILITATORS),
 })

@@ -13,13 +13,30 @@ from dialogue.extensions import socketio
 from dialogue.models import Base
 
 
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="the database under the `app` fixture: sqlite (default) or postgresql "
+                          "(a fresh database per test on OSUVA_TEST_DATABASE_URL's server; tests/pg.py)")
+
+
 @pytest.fixture
-def app(tmp_path):
+def database_url(request, tmp_path):
+    """The `app` fixture's database: SQLite in tmp_path, or (--db postgresql) a fresh PostgreSQL one."""
+    if request.config.getoption("--db") == "postgresql":
+        from tests.pg import fresh_database
+        with fresh_database() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
     app = create_app({
         "TESTING": True,
         "INSTANCE_PATH": tmp_path,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "DATABASE_URL": database_url,
         "PUBLIC_URL": "http://osuva.test",
         "ASYNC_MODE": "threading",
         "TALLY_INTERVAL": 0,

@@ -40,6 +40,11 @@ class LiveServer:
         self.proc: subprocess.Popen | None = None
         self.log_path = instance / "server.log"
 
+    @property
+    def database_url(self) -> str:
+        """The database this server uses (OSUVA_DATABASE_URL, or SQLite in its instance folder)."""
+        return self.env.get("OSUVA_DATABASE_URL") or f"sqlite:///{self.instance / 'osuva.sqlite3'}"
+
     def start(self, timeout: float = 30) -> "LiveServer":
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port)],

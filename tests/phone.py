@@ -108,14 +108,18 @@ class Phone:
         before the answer arrived.
         """
         client_id = uuid.uuid4().hex
-        answered = threading.Event()
-        answers: list[Any] = []
         with self.cond:
             self.outbox[client_id] = (action, dict(payload, client_id=client_id))
             self.sent_order.append(client_id)
-        self.sock.emit("act", self.outbox[client_id],
-                       callback=lambda ack=None: (answers.append(ack), answered.set()))
-        assert answered.wait(timeout), "the server did not answer"
+        while True:
+            answered = threading.Event()
+            answers: list[Any] = []
+            self.sock.emit("act", self.outbox[client_id],
+                           callback=lambda ack=None: (answers.append(ack), answered.set()))
+            assert answered.wait(timeout), "the server did not answer"
+            if not answers[0].get("retry"):
+                break
+            threading.Event().wait(RETRY_DELAY)  # "too fast": the phone sends it again in a moment
         assert answers[0].get("ok"), answers[0]
         return client_id
 

@@ -1,7 +1,7 @@
 """Abuse: floods are slowed per phone, guessing is limited on the server, disruption is one action away."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dialogue import db
 from dialogue.models import AuditEvent, Contribution, Dialogue, Item, Participant
@@ -29,6 +29,20 @@ def test_a_flood_from_one_phone_is_slowed_without_slowing_the_others(make):
     # nor is a flood of state requests free
     syncs = [flooder.emit("sync", callback=True) for _ in range(40)]
     assert any(s.get("retry") for s in syncs)
+
+
+def test_a_flood_of_form_posts_is_slowed_too(make):
+    """The no-JavaScript path shares the phone's bucket with its socket."""
+    w = World(make)
+    step = w.current("prompt")
+    phone = w.client("participant")
+    for n in range(40):
+        phone.post(f"/p/{w.d.code}/act", data={"action": "contribute", "step_id": step.id,
+                                               "text": f"Roskaa {n}", "client_id": cid()})
+    stored = db.session.scalar(select(func.count()).select_from(Contribution))
+    assert 20 <= stored <= 30
+    page = phone.get(f"/p/{w.d.code}").get_data(as_text=True)
+    assert "msg-error" in page
 
 
 def test_join_codes_cannot_be_guessed_by_dropping_cookies(make):

@@ -229,8 +229,10 @@ def test_command_matrix(make, name):
     for persona in PERSONAS:
         allowed = persona in entry.allowed
         # the socket, connected to the target dialogue
-        result = _socket_attempt(w, name, persona, entry.payload(w), own=False)
-        connected = result[2]
+        probe = w.socket(persona)
+        connected = probe.is_connected()
+        if connected:
+            probe.disconnect()
         if connected != (persona in NATURAL_ROLE):
             failures.append(f"socket as {persona}: connection {'accepted' if connected else 'refused'}")
         if connected:

@@ -15,7 +15,7 @@ def steps(dialogue_id):
 def test_home_page_asks_for_the_code(client):
     page = client.get("/")
     assert page.status_code == 200
-    assert "Liity dialogiin" in page.get_data(as_text=True) or "Join a dialogue" in page.get_data(as_text=True)
+    assert "Liity keskusteluun" in page.get_data(as_text=True)
 
 
 def test_wrong_code_gets_a_clear_message(client):

@@ -84,7 +84,7 @@ def test_voting_kinds_in_the_model_and_every_format(make):
     stance = step_blocks(by_kind["stance"])
     row = next(r for r in stance.tables[0].rows if r[0] == "Bussit ovat tärkeitä")
     assert row[:7] == ["Bussit ovat tärkeitä", 2, 2, 0, 1, 1, 0]
-    assert "Bussit ovat tärkeitä: agree 2, disagree 1, pass 0" in stance.chart.alt
+    assert "Bussit ovat tärkeitä: samaa mieltä 2, eri mieltä 1, en osaa sanoa 0" in stance.chart.alt  # a Finnish dialogue
 
     scale = step_blocks(by_kind["scale"])
     assert scale.tables[0].rows[0] == ["Palvelu", 0, 0, 0, 2, 1, 3, 4.33]

@@ -306,12 +306,14 @@ def _guarded(shape: Callable[[dict[str, Any], Blocks], None]) -> Callable[[dict[
 
 
 def _commitments(step: dict[str, Any], blocks: Blocks) -> None:
+    from ..activities.commitments import status_labels
+    labels = status_labels()  # the statuses in the report's language, not their keys
     cards = step.get("commitments") or []
     if cards:
         blocks.tables.append(Table(
             _("Commitments"), [_("What"), _("Who"), _("By when"), _("Status"), _("What was done")],
-            [[c["text"], c.get("who", ""), c.get("due", ""), c.get("status", ""), c.get("status_note", "")]
-             for c in cards], key="commitments"))
+            [[c["text"], c.get("who", ""), c.get("due", ""), str(labels.get(c.get("status"), c.get("status", ""))),
+              c.get("status_note", "")] for c in cards], key="commitments"))
 
 
 def step_blocks(step: dict[str, Any]) -> Blocks:

@@ -194,7 +194,8 @@ def commitment_blocks(model: Model, heading: str) -> list[Block]:
     cards = [c for s in model["steps"] for c in s.get("commitments") or []]
     rows = [[c["text"], c.get("who", ""), c.get("due", ""), _status_label(c.get("status", "proposed")),
              c.get("status_note", "")] for c in cards]
-    table = _table(heading, [_("What"), _("Who"), _("By when"), _("Status"), _("What was done")], rows)
+    table = _table(_("Who takes responsibility for what, by when"),
+                   [_("What"), _("Who"), _("By when"), _("Status"), _("What was done")], rows)
     return [_block(heading, table=table if rows else None, empty=nothing())]
 
 
@@ -213,7 +214,8 @@ def rating_blocks(model: Model) -> list[Block]:
                 rows.append([item["text"] + (f" – {c['label']}" if c.get("label") and len(item["criteria"]) > 1 else ""),
                              _mean(c["mean"]), c["count"]["total"]])
         blocks.append(_block(step["title"], empty=_("No answers."), table=_table(
-            step["title"], [_("Commitment"), _("Mean (1–5)"), _("Answers")], rows) if rows else None))
+            _("Mean rating of each commitment"), [_("Commitment"), _("Mean (1–5)"), _("Answers")], rows)
+            if rows else None))
     return blocks
 
 

@@ -16,7 +16,7 @@ from ..auth.routes import login_required
 from ..candidates import candidate_steps
 from ..forms_util import flash_ack
 from ..followup import can_be_followed_up, create_follow_up, follow_ups_of
-from ..models import Dialogue, Facilitator
+from ..models import Dialogue, Facilitator, Step
 from .routes import bp, own_dialogue
 
 
@@ -25,11 +25,20 @@ def run_extras(dialogue: Dialogue, lang: str) -> dict[str, Any]:
     followed = db.session.get(Dialogue, dialogue.follows_id) if dialogue.follows_id else None
     return {
         "candidates": candidate_steps(db.session, dialogue, lang),
-        "can_follow_up": can_be_followed_up(dialogue),
+        # Offered once the commitments are being made (or afterwards), not while the meeting begins.
+        "can_follow_up": can_be_followed_up(dialogue) and (
+            dialogue.state in ("closed", "archived") or _at_commitments(dialogue)),
         "follow_ups": follow_ups_of(db.session, dialogue),
         # Only a link the facilitator may open (their own or shared with them).
         "followed": followed if followed is not None and _may_open(followed) else None,
     }
+
+
+def _at_commitments(dialogue: Dialogue) -> bool:
+    """Whether the current step is the first commitments step or after it."""
+    current = db.session.get(Step, dialogue.current_step_id) if dialogue.current_step_id else None
+    first = next((s for s in dialogue.steps if s.kind == "commitments"), None)
+    return current is not None and first is not None and current.position >= first.position
 
 
 def _may_open(dialogue: Dialogue) -> bool:

@@ -136,7 +136,12 @@ def act(code: str):
     """Every participant write without JavaScript: the same command as the socket event."""
     dialogue = _dialogue_or_404(code)
     payload = payload_from_form(request.form)
-    ack = dispatch(participant_actor(dialogue), payload.pop("action", ""), payload)
+    actor = participant_actor(dialogue)
+    # The same bucket as the socket's: a flood is slowed whichever way it comes.
+    if actor is not None and not ratelimit.bucket_for(f"{actor.dialogue_id}:{actor.key}").take():
+        ack = {"ok": False, "error": _("Too fast. Wait a moment and try again.")}
+    else:
+        ack = dispatch(actor, payload.pop("action", ""), payload)
     flash_ack(ack)
     return redirect(url_for(".step_page", code=dialogue.code) + "#main", code=303)
 

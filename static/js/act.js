@@ -124,5 +124,17 @@
     });
   };
 
-  window.Osuva = { randomId: randomId, say: say, LiveWriter: LiveWriter, formPayload: formPayload };
+  /* Updates from several server processes can overtake each other on the way: a client
+     keeps the newest by its `as_of` (seconds, see dialogue/live.py). One more than a
+     minute older means the server's clock was set back, and is taken. */
+  function Newest() { this.at = 0; }
+  Newest.prototype.accept = function (state) {
+    var at = state && state.as_of;
+    if (typeof at !== "number") { return true; }
+    if (at < this.at && this.at - at < 60) { return false; }
+    this.at = at;
+    return true;
+  };
+
+  window.Osuva = { randomId: randomId, say: say, LiveWriter: LiveWriter, formPayload: formPayload, Newest: Newest };
 })();

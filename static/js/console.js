@@ -186,7 +186,9 @@
   });
   writer.wire(document);
 
+  var newest = new window.Osuva.Newest();
   socket.on("live", function (state) {
+    if (!newest.accept(state)) { return; } /* an older update overtaken by a newer one */
     // Step panels (e.g. voting results) redraw themselves from this event.
     document.dispatchEvent(new CustomEvent("osuva:live", { detail: state }));
     if (!body.classList.contains("run")) { return; }

@@ -35,7 +35,9 @@
     return true;
   }
 
+  var newest = new window.Osuva.Newest();
   socket.on("live", function (state) {
+    if (!newest.accept(state)) { return; } /* an older update overtaken by a newer one */
     var stepId = state.step ? String(state.step.id) : "";
     if (stepId === shownStep) { return; }
     shownStep = stepId;

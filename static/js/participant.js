@@ -81,7 +81,9 @@
   writer.offlineText = body.getAttribute("data-offline");
   writer.wire(panel);
 
+  var newest = new window.Osuva.Newest();
   socket.on("state", function (state) {
+    if (!newest.accept(state)) { return; } /* an older update overtaken by a newer one */
     var stepChanged = String(state.step_id || "") !== renderedStep();
     var calmChanged = lastState && lastState.phones_down !== state.phones_down;
     var timerChanged = lastState && JSON.stringify(lastState.timer) !== JSON.stringify(state.timer);

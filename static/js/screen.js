@@ -56,7 +56,14 @@
     if (timer.running) { timerHandle = setInterval(draw, 1000); }
   }
 
+  /* Updates from several server processes can overtake each other: keep the newest by
+     `as_of` (seconds; the same rule as Osuva.Newest in act.js, which this page does not load). */
+  var newest = 0;
   socket.on("live", function (state) {
+    if (typeof state.as_of === "number") {
+      if (state.as_of < newest && newest - state.as_of < 60) { return; }
+      newest = state.as_of;
+    }
     var mode = state.screen_mode;
     var step = state.step;
     var calm = !!state.phones_down;
