@@ -81,3 +81,13 @@ def test_a_stylesheet_does_not_rewrite_the_session_cookie(make):
     staff = make.facilitator_client(make.facilitator())
     assert "Set-Cookie" not in staff.get("/static/css/osuva.css").headers
     assert "Set-Cookie" in staff.get("/console/?lang=sv").headers
+
+
+def test_larger_text_is_remembered_by_the_phone(client):
+    """The choice lives in a lasting cookie: it survives closing the browser."""
+    response = client.post("/text-size", data={"next": "/saavutettavuus"})
+    assert response.status_code == 303 and response.headers["Location"] == "/saavutettavuus"
+    assert "Expires=" in response.headers["Set-Cookie"]
+    assert re.search(r'<body class="[^"]*\bbig-text\b', client.get("/").get_data(as_text=True))
+    client.post("/text-size", data={"next": "//evil.example"})  # no open redirect either
+    assert "big-text" not in client.get("/").get_data(as_text=True)

@@ -9,7 +9,7 @@ from dialogue.activities import feedback as fb
 from dialogue.commands import dispatch
 from dialogue.models import Step, Vote
 
-from conftest import cid
+from tests.conftest import cid
 from report_data import add_step
 
 

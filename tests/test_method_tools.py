@@ -286,3 +286,28 @@ def test_the_console_makes_a_follow_up_meeting_that_shows_and_rates_the_commitme
     assert blocks["Commitments and their status"]["table"]["rows"] == [
         ["Chat-palvelu", "TE-palvelut", "2027-01-31", "Done", "Avattu 1.2."]]
     assert blocks["How were the commitments kept?"]["table"]["rows"] == [["Chat-palvelu – TE-palvelut", "5.0", 1]]
+
+
+# -- private notes shared later ---------------------------------------------------------
+
+def test_a_reflection_note_can_still_be_shared_in_the_next_reflection(make):
+    d = make.dialogue(method="eratauko")
+    staff = _staff(make, d)
+    steps = _steps(d)
+    author_http = make.participant_client(d)
+    author = make.socket(author_http, "participant", d)
+    _go(staff, steps["A moment for your own thoughts"])
+    note = _ok(author.emit("act", "contribute", {"step_id": steps["A moment for your own thoughts"].id,
+                                                 "text": "Ensimmäinen ajatus", "client_id": cid()}, callback=True))
+    _go(staff, steps["Reflection"])
+    other = make.participant_client(d)
+    refresh()
+    page = author_http.get(f"/p/{d.code}?lang=en").get_data(as_text=True)
+    assert "Your earlier notes" in page and "Ensimmäinen ajatus" in page
+    refresh()
+    assert "Ensimmäinen ajatus" not in other.get(f"/p/{d.code}?lang=en").get_data(as_text=True)
+    author_http.post(f"/p/{d.code}/act", data={"action": "share_note", "contribution_id": note["id"],
+                                               "client_id": cid()})
+    assert db.session.get(Contribution, note["id"]).private is False
+    refresh()
+    assert "Your earlier notes" not in author_http.get(f"/p/{d.code}?lang=en").get_data(as_text=True)

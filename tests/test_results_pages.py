@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from dialogue import db
 from dialogue.models import Facilitator
 
-from conftest import cid
+from tests.conftest import cid
 from report_data import HIDDEN_TEXT, build
 
 FORMATS = {"json": "application/json", "html": "text/html", "pdf": "application/pdf",

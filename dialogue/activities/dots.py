@@ -85,7 +85,7 @@ def dot(ctx: CommandContext) -> dict:
         ctx.fail(_l("The choice is not valid."))
     participant_id = voting.lock_voter(ctx)
     dots, cap = budget(step)
-    mine = {v.item_id: v.value for v in voting.my_votes(ctx.s, step.id, participant_id)}
+    mine = voting.my_values(ctx.s, step.id, participant_id)
     used = sum(mine.values())
     now = mine.get(item.id, 0) + delta
     if now < 0:

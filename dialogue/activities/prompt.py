@@ -65,7 +65,21 @@ class Prompt(Activity):
             Contribution.step_id == step.id, Contribution.hidden.is_(False), Contribution.private.is_(False),
             Contribution.source.in_(("participant", "staff"))).order_by(Contribution.id))]
         return {"mine": mine, "max_length": step.config.get("max_length", 500),
-                "may_write": may_write, "entries": entries}
+                "may_write": may_write, "entries": entries, "earlier": self._earlier_notes(s, step, actor)}
+
+    @staticmethod
+    def _earlier_notes(s, step, actor) -> list[Contribution]:
+        """In a step of private notes: the writer's notes of the earlier such steps, which
+        they may still share (a reflection note shared later, in the next reflection)."""
+        if not step.config.get("private_notes") or actor is None or actor.participant_id is None:
+            return []
+        from ..models import Step
+        earlier = select(Step.id).where(Step.dialogue_id == step.dialogue_id, Step.kind == "prompt",
+                                        Step.position < step.position)
+        rows = s.scalars(select(Contribution).where(
+            Contribution.participant_id == actor.participant_id, Contribution.step_id.in_(earlier),
+            Contribution.hidden.is_(False), Contribution.private.is_(True)).order_by(Contribution.id))
+        return list(rows)
 
     def live_state(self, s, step, *, staff):
         count = s.scalar(select(func.count()).select_from(Contribution).where(

@@ -150,6 +150,7 @@ def act(code: str):
 def text_size():
     """Larger text on or off; the phone remembers it in its cookie."""
     session["big_text"] = not session.get("big_text", False)
+    session.permanent = True  # remembered after the browser closes, like the participant cookie
     target = request.form.get("next", "/")
     return redirect(target if target.startswith("/") and not target.startswith("//") else "/", code=303)
 

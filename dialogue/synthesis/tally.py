@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from ..models import StaffCount, Vote
@@ -88,8 +88,13 @@ def staff_people(s: Session, step_id: int) -> int:
 
 def participants(s: Session, step_id: int, also: Iterable[int] = ()) -> dict[str, int]:
     """The number of people who took part in a step: phones (plus `also`) and staff-entered."""
-    phone = phone_voters(s, step_id) | set(also)
-    return split(len(phone), staff_people(s, step_id))
+    also = set(also)
+    if not also:
+        # Counted in the database: the live state is rebuilt several times a second while
+        # votes come, and fetching every voter's id grows with the room (docs/performance.md).
+        phone = s.scalar(select(func.count(distinct(Vote.participant_id))).where(Vote.step_id == step_id)) or 0
+        return split(phone, staff_people(s, step_id))
+    return split(len(phone_voters(s, step_id) | also), staff_people(s, step_id))
 
 
 def bar(label: str, value: float, whole: float, text: str) -> dict[str, Any]:

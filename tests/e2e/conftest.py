@@ -20,10 +20,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 FACILITATOR = ("ohjaaja@example.fi", "salasana123")
 
 
-def pytest_sessionstart(session):
-    # The screenshots of this run only: stale ones from an earlier run would mislead.
+@pytest.fixture(scope="session", autouse=True)
+def fresh_screenshots():
+    """The screenshots of this run only: stale ones from an earlier run would mislead."""
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
+    SCREENSHOTS.mkdir(parents=True)
 
 
 @pytest.fixture(scope="session")

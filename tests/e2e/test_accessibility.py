@@ -13,9 +13,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import (DESKTOP, NARROW, PHONE, ZOOM_200, assert_focus_visible, assert_keyboard_reaches_everything,
-                               assert_language,
-                               assert_no_horizontal_scroll, axe_check, check_phone_page, shot)
+from tests.e2e.helpers import (DESKTOP, NARROW, PHONE, ZOOM_200, assert_focus_visible,
+                               assert_keyboard_reaches_everything, assert_language, assert_no_horizontal_scroll,
+                               axe_check, check_phone_page, shot)
 
 LANGS = ["fi", "sv", "en"]
 BUDGET = 60 * 1024
@@ -125,7 +125,7 @@ def test_keyboard_skip_link_and_focus(server, world, new_phone):
     expect(phone.locator("#step-title")).to_be_visible()
 
 
-def test_reduced_motion_stops_animations(server, world, new_phone, browser):
+def test_reduced_motion_stops_animations(server, world, new_phone):
     phone = new_phone("fi")
     phone.emulate_media(reduced_motion="reduce")
     phone.goto(world["join_url"])
@@ -139,44 +139,32 @@ def test_reduced_motion_stops_animations(server, world, new_phone, browser):
     assert phone.evaluate("document.getAnimations().length") == 0
 
 
-def _weigh_page(new_phone, url: str) -> tuple[int, list[str]]:
-    """Load `url` on a fresh phone (empty cache); the gzip size of what it loaded, and the list."""
-    phone = new_phone("fi")
+def _first_load(context, url: str) -> dict[str, int]:
+    """Load `url` in `context` with an empty cache; the gzip size of each HTML, CSS and JS file."""
+    page = context.new_page()
     loaded = []
-    phone.on("response", lambda r: loaded.append(r))
-    phone.goto(url, wait_until="networkidle")
-    total, listing = 0, []
-    for response in loaded:
-        if response.status >= 300 or response.request.resource_type not in ("document", "stylesheet", "script"):
-            continue
-        size = len(gzip.compress(response.body(), 9))
-        total += size
-        listing.append(f"{response.url} {size} B")
-    return total, listing
+    page.on("response", lambda response: loaded.append(response))
+    page.goto(url, wait_until="networkidle")
+    return {r.url: len(gzip.compress(r.body(), 9)) for r in loaded
+            if r.status < 300 and r.request.resource_type in ("document", "stylesheet", "script")}
 
 
 def test_first_participant_pages_fit_a_slow_phone_network(server, world, new_phone):
     """The QR link's page and the step page each load at most 60 KB compressed."""
-    total, listing = _weigh_page(new_phone, world["join_url"])
-    assert total <= BUDGET, "\n".join(listing)
     phone = new_phone("fi")
+    join = _first_load(phone.context, world["join_url"])
+    assert sum(join.values()) <= BUDGET, join
     phone.goto(world["join_url"])
     phone.click("main form button[type=submit]")
-    step_url = phone.url
-    # The same cookie in a new context with an empty cache: the step page as a first load.
-    state = phone.context.storage_state()
-    fresh = phone.context.browser.new_context(viewport=PHONE, storage_state=state)
+    expect(phone.locator("#step-title")).to_be_visible()
+    # The same cookie in a new context, so nothing is cached: the step page as a first load.
+    fresh = phone.context.browser.new_context(viewport=PHONE, storage_state=phone.context.storage_state())
     try:
-        page = fresh.new_page()
-        loaded = []
-        page.on("response", lambda r: loaded.append(r))
-        page.goto(step_url, wait_until="networkidle")
-        sizes = {r.url: len(gzip.compress(r.body(), 9)) for r in loaded
-                 if r.status < 300 and r.request.resource_type in ("document", "stylesheet", "script")}
+        step = _first_load(fresh, phone.url)
     finally:
         fresh.close()
-    assert any(url.endswith(".js") for url in sizes), sizes
-    assert sum(sizes.values()) <= BUDGET, sizes
+    assert any(url.endswith(".js") for url in step), step  # the live page's scripts are counted
+    assert sum(step.values()) <= BUDGET, step
 
 
 def test_static_files_are_served_compressed(server, new_phone):

@@ -155,6 +155,7 @@ class Phone:
         self.cookie = ""
         self.client: socketio.AsyncClient | None = None
         self.latencies: list[float] = []
+        self.sent_at: list[float] = []  # monotonic time each acknowledged vote was sent (--trace)
         self.ok = self.refused = self.timeouts = 0
 
 
@@ -208,6 +209,7 @@ async def vote(phone: Phone, step_id: int, items: list[int], votes: int, seconds
             phone.timeouts += 1
             continue
         phone.latencies.append(1000 * (time.monotonic() - start))
+        phone.sent_at.append(start)
         if ack and ack.get("ok"):
             phone.ok += 1
         else:
@@ -271,6 +273,11 @@ async def run_load(args, servers: list[LiveServer], dialogue: dict, step_id: int
     pg_cpu, redis_cpu = CpuMeter(lambda: pids_named("postgres")), CpuMeter(lambda: pids_named("redis-server"))
     for meter in (*server_cpu, pg_cpu, redis_cpu):
         meter.start()
+    profiler = None
+    if args.profile:  # py-spy (pip install py-spy) samples the first server while the votes come
+        profiler = subprocess.Popen(["py-spy", "record", "--nonblocking", "--format", "raw", "--output", args.profile,
+                                     "--duration", str(int(args.seconds) + 1), "--pid", str(servers[0].proc.pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     gen_t0, gen_cpu0 = time.monotonic(), time.process_time()
     t0 = time.monotonic() + 0.5
     voters = [p for p in phones if p.client is not None]
@@ -290,6 +297,8 @@ async def run_load(args, servers: list[LiveServer], dialogue: dict, step_id: int
     result["postgres_cpu_pct"] = pg_cpu.stop() if args.db == "postgresql" else None
     result["redis_cpu_pct"] = redis_cpu.stop() if args.processes > 1 else None
     result["vote_phase_s"] = round(vote_wall, 1)
+    if profiler is not None:
+        profiler.wait(60)
 
     latencies = [x for p in phones for x in p.latencies]
     acked = sum(p.ok for p in phones)
@@ -306,6 +315,9 @@ async def run_load(args, servers: list[LiveServer], dialogue: dict, step_id: int
     result["screen_shows_every_vote"] = screen.total == acked
     result["server_memory_kb"] = [memory_kb(s.proc.pid) for s in servers]
 
+    if args.trace:
+        rows = sorted((sent - gen_t0, ms) for p in phones for sent, ms in zip(p.sent_at, p.latencies))
+        Path(args.trace).write_text("".join(f"{sent:.3f}\t{ms:.1f}\n" for sent, ms in rows))
     await screen.client.disconnect()
     await limited([p.client.disconnect() for p in voters], 200)
     return result
@@ -337,6 +349,8 @@ def main() -> None:
     parser.add_argument("--ack-timeout", type=float, default=30)
     parser.add_argument("--setup-timeout", type=float, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", help="record the first server with py-spy (collapsed stacks) to this file")
+    parser.add_argument("--trace", help="write each vote's send time (s) and ack latency (ms) to this file")
     parser.add_argument("--nice", type=int, default=-10,
                         help="niceness of the servers, their database backends and this generator "
                              "(a shared machine's other work otherwise takes their cores); 0: leave as is")
@@ -346,6 +360,10 @@ def main() -> None:
     os.sched_setaffinity(0, {args.generator_core})
     if args.nice:
         prefer([os.getpid()], args.nice)
+        # With autogroup scheduling (Linux's default for desktops and many VMs) a niceness only
+        # counts inside its session's group; the group's own niceness weighs against the others.
+        with contextlib.suppress(OSError):
+            Path("/proc/self/autogroup").write_text(str(args.nice))
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * args.phones + 200)), hard))
 
