@@ -19,6 +19,7 @@ from typing import Any, Callable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from . import db, live
@@ -154,6 +155,11 @@ def dispatch(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
             return _error(_l("That was already recorded."))
         except OperationalError:
             log.warning("database busy running %s (attempt %d)", name, attempt + 1)
+        except PoolTimeout:
+            # Every database connection was in use for pool_timeout seconds (an overload):
+            # waiting longer helps nobody; the phone's outbox sends the write again later.
+            log.warning("no database connection free for %s", name)
+            return {**_error(_l("The server is busy. Your answer was not saved; try again.")), "retry": True}
     return _error(_l("The server is busy. Your answer was not saved; try again."))
 
 

@@ -117,5 +117,5 @@ def acknowledge(ctx: CommandContext) -> dict:
         ctx.fail(_l("Only participants acknowledge."))
     if ctx.s.get(Acknowledgement, (step.id, ctx.actor.participant_id)) is None:
         ctx.s.add(Acknowledgement(step_id=step.id, participant_id=ctx.actor.participant_id))
-    ctx.changed(step)
+    ctx.changed(step, tally=True)  # the console's count of those who have confirmed
     return {"message": str(_l("Thank you. You have agreed to these."))}
