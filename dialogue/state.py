@@ -73,10 +73,12 @@ def public_state(s: Session, dialogue: Dialogue) -> dict[str, Any]:
 
 
 def _item_count(s: Session, step: Step | None) -> int:
-    from .activities.voting import VotingActivity, visible_items
+    from .activities.voting import VotingActivity
+    from .models import Item
     if step is None or not isinstance(activities.get(step.kind), VotingActivity):
         return 0
-    return len(visible_items(s, step.id))
+    return s.scalar(select(func.count()).select_from(Item).where(
+        Item.step_id == step.id, Item.hidden.is_(False), Item.pending.is_(False))) or 0
 
 
 def _speak_queue_length(s: Session, dialogue_id: int) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 from docx import Document
 from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from dialogue import db
 from dialogue.export.formats import render
@@ -131,6 +132,8 @@ def test_the_section_is_in_every_format(make):
     wb = load_workbook(io.BytesIO(render(model, "xlsx")))
     cells = [c for row in wb.worksheets[0].iter_rows(values_only=True) for c in row if c]
     assert "Report in the National Dialogues format" in cells and "Vertaistuki auttaa." in cells
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render(model, "pdf"))).pages)
+    assert "National Dialogues" in pdf and "Vertaistuki auttaa." in pdf
     with zipfile.ZipFile(io.BytesIO(render(model, "csv"))) as z:
         summary = z.read("summary.csv").decode("utf-8-sig")
     assert "Message to decision-makers" in summary and "Kunnan pitää kuulla kyliä." in summary
