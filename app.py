@@ -12,7 +12,7 @@ import sys
 import warnings
 
 # eventlet announces its maintenance mode on every import; the server setting says why we use it.
-warnings.filterwarnings("ignore", message="Eventlet is deprecated")
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 
 

@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -129,3 +130,31 @@ def socket_client(base_url: str, http: requests.Session | None, role: str, dialo
         auth["token"] = token
     client.connect(base_url, auth=auth, transports=["websocket"], wait_timeout=10)
     return client
+
+
+class Recorder:
+    """Every payload of one event a client receives; a test waits for a condition on them.
+
+    Callbacks run on the client's thread, so the list is guarded by a condition variable.
+    """
+
+    def __init__(self, client: socketio.Client, event: str):
+        self.items: list = []
+        self.cond = threading.Condition()
+        client.on(event, self._add)
+
+    def _add(self, data):
+        with self.cond:
+            self.items.append(data)
+            self.cond.notify_all()
+
+    def wait_for(self, predicate, timeout: float = 10):
+        """Wait until some payload satisfies predicate; return the latest one that does."""
+        with self.cond:
+            assert self.cond.wait_for(lambda: any(predicate(x) for x in self.items), timeout), self.items[-3:]
+            return next(x for x in reversed(self.items) if predicate(x))
+
+    def clear(self) -> None:
+        """Forget what arrived so far (to wait for something that comes after this point)."""
+        with self.cond:
+            self.items.clear()

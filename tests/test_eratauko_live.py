@@ -8,12 +8,11 @@ closing answers end up in the report's National Dialogues section.
 """
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
 
-from tests.live import LiveServer, facilitator_session, joined_session, socket_client
+from tests.live import LiveServer, Recorder, facilitator_session, joined_session, socket_client
 
 
 @pytest.fixture
@@ -21,29 +20,6 @@ def server(tmp_path):
     live = LiveServer(tmp_path).start()
     yield live
     live.stop()
-
-
-class Events:
-    """Every payload of one event a client receives; a test waits for a condition on them."""
-
-    def __init__(self, client, event):
-        self.items: list[dict] = []
-        self.cond = threading.Condition()
-        client.on(event, self._add)
-
-    def _add(self, data):
-        with self.cond:
-            self.items.append(data)
-            self.cond.notify_all()
-
-    def wait_for(self, predicate, timeout=10):
-        with self.cond:
-            assert self.cond.wait_for(lambda: any(predicate(x) for x in self.items), timeout), self.items[-2:]
-            return next(x for x in reversed(self.items) if predicate(x))
-
-    def clear(self):
-        with self.cond:
-            self.items.clear()
 
 
 def act(client, name, **payload):
@@ -57,9 +33,9 @@ def test_a_whole_eratauko_with_five_phones_a_scribe_and_the_facilitator(server):
     base = server.url
     staff_http = facilitator_session(base)
     staff = socket_client(base, staff_http, "facilitator", d["id"])
-    staff_live = Events(staff, "live")
+    staff_live = Recorder(staff, "live")
     screen = socket_client(base, None, "screen", d["id"], token=d["screen_url"].rsplit("/", 1)[1])
-    screen_live = Events(screen, "live")
+    screen_live = Recorder(screen, "live")
     doc = staff_http.get(f"{base}/console/d/{d['id']}/export.json").json()
     steps = {s["texts"]["en"]["title"]: s["id"] for s in doc["steps"]}
     themes = {t["key"]: t["id"] for t in doc["themes"]}
@@ -71,8 +47,8 @@ def test_a_whole_eratauko_with_five_phones_a_scribe_and_the_facilitator(server):
 
     sessions = [joined_session(base, d["code"]) for _ in range(5)]
     phones = [socket_client(base, http, "participant", d["id"]) for http in sessions]
-    states = [Events(p, "state") for p in phones]
-    phone_live = [Events(p, "live") for p in phones]
+    states = [Recorder(p, "state") for p in phones]
+    phone_live = [Recorder(p, "live") for p in phones]
 
     def go(title):
         act(staff, "go_to_step", step_id=steps[title])

@@ -1,12 +1,11 @@
 """The real server (python app.py, eventlet) driven by python-socketio clients."""
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
 
-from tests.live import LiveServer, facilitator_session, joined_session, socket_client
+from tests.live import LiveServer, Recorder, facilitator_session, joined_session, socket_client
 
 
 @pytest.fixture
@@ -14,24 +13,6 @@ def server(tmp_path):
     live = LiveServer(tmp_path).start()
     yield live
     live.stop()
-
-
-class Recorder:
-    """Collects one event's payloads and lets a test wait for a condition on them."""
-
-    def __init__(self, client, event):
-        self.items = []
-        self.cond = threading.Condition()
-        client.on(event, self._add)
-
-    def _add(self, data):
-        with self.cond:
-            self.items.append(data)
-            self.cond.notify_all()
-
-    def wait_for(self, predicate, timeout=10):
-        with self.cond:
-            assert self.cond.wait_for(lambda: any(predicate(x) for x in self.items), timeout), self.items[-3:]
 
 
 def test_three_phones_and_a_screen(server):

@@ -5,6 +5,7 @@
 `check_phone_page(page, name)`: everything a participant page must hold at phone size
 (axe, no horizontal scroll, 44 px targets, 18 px text, translated, screenshot).
 `check_staff_page(page, name)`: the same for console and screen pages (no phone-only rules).
+`join(phone, url)` and `move_to_step(fac, title)`: the steps every method flow takes.
 
 axe is injected with `page.evaluate`, which the page's Content-Security-Policy does not
 govern, so the CSP stays exactly as served. A page whose context has JavaScript off cannot
@@ -18,13 +19,14 @@ import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 TRANSLATIONS = ROOT / "dialogue" / "translations"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TAKE_PART = "main form button[type=submit]"  # the join page's one button
 PHONE = {"width": 360, "height": 640}
 NARROW = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
@@ -258,3 +260,19 @@ def check_staff_page(page: Page, lang: str) -> None:
     axe_check(page)
     assert_language(page, lang)
     assert_no_horizontal_scroll(page)
+
+
+def join(phone: Page, url: str, role: str | None = None) -> None:
+    """The phone opens the join link, picks `role` if given, and takes part."""
+    phone.goto(url)
+    if role:
+        phone.select_option("#role", role)
+    phone.click(TAKE_PART)
+    expect(phone.locator("#step-title")).to_be_visible()
+
+
+def move_to_step(fac: Page, title: str) -> None:
+    """The facilitator opens the step with exactly this title from the run view's list."""
+    exact = re.compile(f"^{re.escape(title)}$")
+    fac.locator(".step-button", has=fac.locator(".step-title", has_text=exact)).click()
+    expect(fac.locator(".step-button[aria-current=step] .step-title")).to_have_text(exact)

@@ -14,24 +14,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import axe_check, check_phone_page, check_staff_page, shot
-
-TAKE_PART = "main form button[type=submit]"
-
-
-def move_to_step(fac: Page, title: str) -> None:
-    """The facilitator opens the step with exactly this title from the run view's list."""
-    exact = re.compile(f"^{re.escape(title)}$")
-    fac.locator(".step-button", has=fac.locator(".step-title", has_text=exact)).click()
-    expect(fac.locator(".step-button[aria-current=step] .step-title")).to_have_text(exact)
-
-
-def join(phone: Page, url: str, role: str | None = None) -> None:
-    phone.goto(url)
-    if role:
-        phone.select_option("#role", role)
-    phone.click(TAKE_PART)
-    expect(phone.locator("#step-title")).to_be_visible()
+from tests.e2e.helpers import TAKE_PART, axe_check, check_phone_page, check_staff_page, join, move_to_step, shot
 
 
 def send(phone: Page, button: str = "form.act button[type=submit]") -> None:
