@@ -610,3 +610,19 @@ def test_voting_exports_validate_against_the_schema(make):
     jsonschema.Draft202012Validator(schema).validate(doc)
     kinds = [st["kind"] for st in doc["steps"] if "results" in st]
     assert kinds == ["dots", "stance", "scale", "poll", "rank", "questions"]
+
+
+@pytest.mark.parametrize("kind, action, config", [
+    ("questions", "ask", {"items": [], "moderate": True}),
+    ("stance", "add_statement", {"allow_statements": True, "moderate_statements": True}),
+])
+def test_an_entry_waiting_for_moderation_is_shown_only_to_its_writer(make, kind, action, config):
+    room = Room(make, kind, **config)
+    writer, other = make.participant_client(room.dialogue), make.participant_client(room.dialogue)
+    text = "Odottaa tarkistusta"
+    r = writer.post(f"/p/{room.dialogue.code}/act", data={
+        "action": action, "step_id": room.step_id, "text": text, "client_id": cid()})
+    assert r.status_code == 303
+    page = writer.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+    assert re.search(r'<ul class="mine"><li>' + text + "</li></ul>", page), page
+    assert text not in other.get(f"/p/{room.dialogue.code}").get_data(as_text=True)

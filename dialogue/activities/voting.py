@@ -358,24 +358,27 @@ def _staff_item(ctx: CommandContext) -> Item:
     return item
 
 
+def _set_step_switch(ctx: CommandContext, attribute: str, key: str, on_message, off_message) -> dict:
+    """Set a voting step's on/off switch (`attribute`) from the payload's `key`; everyone sees it."""
+    step, _activity = _voting_step(ctx)
+    value = truthy(ctx.payload.get(key))
+    setattr(step, attribute, value)
+    ctx.changed(everyone=True, tally=True)
+    return {"step_id": step.id, key: value, "message": str(on_message if value else off_message)}
+
+
 @command("reveal_results", roles=FACILITATOR_ONLY, audit=True, when=AFTERWARDS)
 def reveal_results(ctx: CommandContext) -> dict:
     """Show (or hide again) a step's results to participants and on the screen."""
-    step, _activity = _voting_step(ctx)
-    step.revealed = truthy(ctx.payload.get("revealed"))
-    ctx.changed(everyone=True, tally=True)
-    message = _l("The results are shown.") if step.revealed else _l("The results are hidden.")
-    return {"step_id": step.id, "revealed": step.revealed, "message": str(message)}
+    return _set_step_switch(ctx, "revealed", "revealed",
+                            _l("The results are shown."), _l("The results are hidden."))
 
 
 @command("close_voting", roles=FACILITATOR_ONLY, audit=True)
 def close_voting(ctx: CommandContext) -> dict:
     """Stop (or resume) taking votes in a step; the results stay."""
-    step, _activity = _voting_step(ctx)
-    step.voting_closed = truthy(ctx.payload.get("closed"))
-    ctx.changed(everyone=True, tally=True)
-    message = _l("Voting has ended.") if step.voting_closed else _l("Voting is open again.")
-    return {"step_id": step.id, "closed": step.voting_closed, "message": str(message)}
+    return _set_step_switch(ctx, "voting_closed", "closed",
+                            _l("Voting has ended."), _l("Voting is open again."))
 
 
 @command("refresh_items", roles=FACILITATOR_ONLY, audit=True)

@@ -17,11 +17,10 @@ from ..actors import facilitator_actor
 from ..auth.routes import login_required
 from ..commands import dispatch
 from ..forms_util import flash_ack, payload_from_form
-from ..models import Step
 from ..participate.forms import MUNICIPALITIES
 from ..preparation import LANGS, co_facilitators, config_fields, step_answers
 from ..state import step_texts, timer_state
-from .routes import bp, own_dialogue
+from .routes import bp, own_dialogue, own_step
 
 
 def _post(dialogue, action: str, **fixed):
@@ -62,10 +61,7 @@ def prepare(dialogue_id: int):
 @login_required
 def edit_step(dialogue_id: int, step_id: int):
     """Edit one step: texts in Finnish, Swedish and English, its time and its settings."""
-    dialogue = own_dialogue(dialogue_id)
-    step = db.session.get(Step, step_id)
-    if step is None or step.dialogue_id != dialogue.id:
-        return render_template("error.html", code=404, message=""), 404
+    dialogue, step = own_step(dialogue_id, step_id)
     error = None
     texts = {lang: dict((step.texts or {}).get(lang) or {"title": "", "body": ""}) for lang in LANGS}
     minutes = step.minutes
@@ -91,10 +87,7 @@ def edit_step(dialogue_id: int, step_id: int):
 @login_required
 def preview_step(dialogue_id: int, step_id: int):
     """A step as a participant sees it on a phone (nothing can be sent from the preview)."""
-    dialogue = own_dialogue(dialogue_id)
-    step = db.session.get(Step, step_id)
-    if step is None or step.dialogue_id != dialogue.id:
-        return render_template("error.html", code=404, message=""), 404
+    dialogue, step = own_step(dialogue_id, step_id)
     lang = request.args.get("lang") if request.args.get("lang") in LANGS else dialogue.language
     activity = activities.get(step.kind)
     timer = timer_state(step)

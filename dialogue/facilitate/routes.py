@@ -43,6 +43,15 @@ def own_dialogue(dialogue_id: int) -> Dialogue:
     return dialogue
 
 
+def own_step(dialogue_id: int, step_id: int) -> tuple[Dialogue, Step]:
+    """The dialogue (as `own_dialogue`) and one of its steps; 404 for a step of another dialogue."""
+    dialogue = own_dialogue(dialogue_id)
+    step = db.session.get(Step, step_id)
+    if step is None or step.dialogue_id != dialogue.id:
+        abort(404)
+    return dialogue, step
+
+
 def group_names() -> dict[str, str]:
     return {"upcoming": _("Upcoming"), "running": _("Running"), "closed": _("Closed"), "archived": _("Archived")}
 

@@ -24,7 +24,7 @@ from ..export.content import step_blocks
 from ..export.formats import FORMATS, export
 from ..export.html import report_context
 from ..export.report import build_report, step_report
-from ..facilitate.routes import own_dialogue
+from ..facilitate.routes import own_dialogue, own_step
 from ..forms_util import flash_ack, payload_from_form
 from ..models import Dialogue, Publication, Step
 from . import commands  # noqa: F401  (registers publish_results / withdraw_results)
@@ -77,10 +77,7 @@ def step_blocks_for(step: Step, lang: str):
 @login_required
 def staff_chart(dialogue_id: int, step_id: int):
     """A step's chart for the console (the same SVG as in every report)."""
-    dialogue = own_dialogue(dialogue_id)
-    step = db.session.get(Step, step_id)
-    if step is None or step.dialogue_id != dialogue.id:
-        abort(404)
+    _dialogue, step = own_step(dialogue_id, step_id)
     return _chart_response(step, str(get_locale()))
 
 

@@ -7,6 +7,13 @@
 
   function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } }
 
+  function paragraph(className, text) {
+    var p = document.createElement("p");
+    p.className = className;
+    p.textContent = text;
+    return p;
+  }
+
   function barList(bars) {
     var list = document.createElement("ul");
     list.className = "bars";
@@ -37,20 +44,10 @@
   function render(container, results, options) {
     clear(container);
     if (!results) {
-      if (options && options.hiddenText) {
-        var p = document.createElement("p");
-        p.className = "results-hidden";
-        p.textContent = options.hiddenText;
-        container.appendChild(p);
-      }
+      if (options && options.hiddenText) { container.appendChild(paragraph("results-hidden", options.hiddenText)); }
       return;
     }
-    if (results.highlight) {
-      var q = document.createElement("p");
-      q.className = "highlight-question";
-      q.textContent = results.highlight;
-      container.appendChild(q);
-    }
+    if (results.highlight) { container.appendChild(paragraph("highlight-question", results.highlight)); }
     if (results.bars && results.bars.length) { container.appendChild(barList(results.bars)); }
     var groups = document.createElement("div");
     groups.className = "result-groups";
@@ -61,12 +58,7 @@
       title.className = "group-title";
       title.textContent = group.title;
       section.appendChild(title);
-      if (group.note) {
-        var note = document.createElement("p");
-        note.className = "hint";
-        note.textContent = group.note;
-        section.appendChild(note);
-      }
+      if (group.note) { section.appendChild(paragraph("hint", group.note)); }
       section.appendChild(barList(group.bars || []));
       groups.appendChild(section);
     });
