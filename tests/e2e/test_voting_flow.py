@@ -160,5 +160,4 @@ def test_dots_and_stance_on_two_phones(server, facilitator, new_desktop, new_pho
     nojs.reload()
     expect(nojs.locator(".vote-results .result-group")).to_have_count(2)
     check_phone_page(nojs, "vote-08-stance-revealed-fi-nojs", "fi")
-    fac.reload()
     expect(fac.locator("form[data-action=reveal_results] button")).to_have_attribute("aria-pressed", "true")
