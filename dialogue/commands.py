@@ -163,24 +163,27 @@ def dispatch(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
     return _error(_l("The server is busy. Your answer was not saved; try again."))
 
 
-def _stored_ack(actor: Actor, client_id: str) -> dict[str, Any] | None:
-    s = db.session()
-    s.rollback()
+def _find_ack(s: Session, actor: Actor, client_id: str) -> dict[str, Any] | None:
+    """The stored acknowledgement of this actor's write `client_id`, marked duplicate."""
     row = s.scalar(select(ProcessedWrite).where(
         ProcessedWrite.dialogue_id == actor.dialogue_id, ProcessedWrite.actor == actor.key,
         ProcessedWrite.client_id == client_id))
     return dict(row.response, duplicate=True) if row else None
 
 
+def _stored_ack(actor: Actor, client_id: str) -> dict[str, Any] | None:
+    s = db.session()
+    s.rollback()
+    return _find_ack(s, actor, client_id)
+
+
 def _run(cmd: Command, actor: Actor, payload: dict, client_id: str) -> dict[str, Any]:
     effects: list[Callable[[], None]] = []
     try:
         with db.write() as s:
-            done = s.scalar(select(ProcessedWrite).where(
-                ProcessedWrite.dialogue_id == actor.dialogue_id, ProcessedWrite.actor == actor.key,
-                ProcessedWrite.client_id == client_id))
+            done = _find_ack(s, actor, client_id)
             if done is not None:
-                return dict(done.response, duplicate=True)
+                return done
             dialogue = s.get(Dialogue, actor.dialogue_id)
             if dialogue is None:
                 raise CommandError(_l("This dialogue does not exist."))
