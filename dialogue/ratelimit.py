@@ -111,7 +111,11 @@ FAILED_LOGINS_BY_ACCOUNT = AttemptLimiter(limit=10, window=300)
 
 
 def client_key() -> str:
-    """The current request's client address as a limiter key."""
+    """The current request's client address as a limiter key.
+
+    Only the keyed hash is kept, in this process's memory, for the limiter's window;
+    the address itself is never stored or logged (tests/test_privacy.py checks it).
+    """
     from flask import request
     return private_key("address", request.remote_addr or "")
 

@@ -158,3 +158,30 @@ class Recorder:
         """Forget what arrived so far (to wait for something that comes after this point)."""
         with self.cond:
             self.items.clear()
+
+
+def add_steps(database_url: str, dialogue_id: int, specs: list[tuple[str, dict]]) -> dict[str, int]:
+    """Append steps (kind, config) to a live server's dialogue, as the step editor would.
+
+    Returns the new steps' ids by kind. Writes straight to the server's database,
+    so a test can set up voting steps without driving the console.
+    """
+    from sqlalchemy import create_engine, func, select
+    from sqlalchemy.orm import Session
+
+    from dialogue import activities
+    from dialogue.models import Step
+
+    engine = create_engine(database_url)
+    ids = {}
+    with Session(engine) as s:
+        last = s.scalar(select(func.max(Step.position)).where(Step.dialogue_id == dialogue_id)) or 0
+        for position, (kind, config) in enumerate(specs, last + 1):
+            step = Step(dialogue_id=dialogue_id, position=position, kind=kind,
+                        texts={"fi": {"title": kind, "body": ""}}, config=activities.get(kind).clean_config(config))
+            s.add(step)
+            s.flush()
+            ids[kind] = step.id
+        s.commit()
+    engine.dispose()
+    return ids

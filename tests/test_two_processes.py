@@ -15,12 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from dialogue import activities
-from dialogue.models import Step
-from tests.live import LiveServer, facilitator_session, joined_session, socket_client
+from tests.live import LiveServer, add_steps, facilitator_session, joined_session, socket_client
 from tests.pg import fresh_database
 from tests.test_voting_live import Acks, fire_together
 
@@ -64,23 +60,6 @@ def _redis_channel() -> str:
     return f"osuva-test-{uuid.uuid4().hex[:12]}"
 
 
-def _add_steps(url: str, dialogue_id: int) -> dict[str, int]:
-    engine = create_engine(url)
-    ids = {}
-    with Session(engine) as s:
-        for position, (kind, config) in enumerate([
-                ("prompt", {}),
-                ("dots", {"dots": BUDGET, "items": ["Bussit", "Kirjasto", "Uimahalli"]})], 1):
-            step = Step(dialogue_id=dialogue_id, position=position, kind=kind,
-                        texts={"fi": {"title": kind, "body": ""}}, config=activities.get(kind).clean_config(config))
-            s.add(step)
-            s.flush()
-            ids[kind] = step.id
-        s.commit()
-    engine.dispose()
-    return ids
-
-
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory):
     channel = _redis_channel()
@@ -93,7 +72,8 @@ def pair(tmp_path_factory):
             with ThreadPoolExecutor(2) as pool:
                 list(pool.map(lambda server: server.start(), (a, b)))
             d = a.new_dialogue(method="blank")
-            steps = _add_steps(url, d["id"])
+            steps = add_steps(url, d["id"], [
+                ("prompt", {}), ("dots", {"dots": BUDGET, "items": ["Bussit", "Kirjasto", "Uimahalli"]})])
             staff_http = facilitator_session(b.url)
             token = d["screen_url"].rsplit("/", 1)[1]
             clients = {"staff_b": socket_client(b.url, staff_http, "facilitator", d["id"]),

@@ -16,12 +16,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from dialogue import activities
-from dialogue.models import Step
-from tests.live import LiveServer, facilitator_session, joined_session, socket_client
+from tests.live import LiveServer, add_steps, facilitator_session, joined_session, socket_client
 from tests.pg import fresh_database
 
 PHONES = 120
@@ -68,24 +64,6 @@ class Frames:
             assert self.cond.wait_for(lambda: self.last is not None and predicate(self.last), timeout), self.last
 
 
-def add_steps(server: LiveServer, dialogue_id: int) -> dict[str, int]:
-    """Add a dots and a stance step to the live server's dialogue (as a step editor would)."""
-    engine = create_engine(server.database_url)
-    ids = {}
-    with Session(engine) as s:
-        for position, (kind, config) in enumerate([
-                ("dots", {"dots": BUDGET, "max_per_item": CAP, "items": ["Bussit", "Kirjasto", "Uimahalli"]}),
-                ("stance", {"items": ["Palvelut ovat liian kaukana"]})], 1):
-            step = Step(dialogue_id=dialogue_id, position=position, kind=kind,
-                        texts={"fi": {"title": kind, "body": ""}}, config=activities.get(kind).clean_config(config))
-            s.add(step)
-            s.flush()
-            ids[kind] = step.id
-        s.commit()
-    engine.dispose()
-    return ids
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def room(request, tmp_path_factory):
     with contextlib.ExitStack() as stack:
@@ -95,7 +73,9 @@ def room(request, tmp_path_factory):
         server = LiveServer(tmp_path_factory.mktemp(f"voting-live-{request.param}"), extra_env=env).start()
         stack.callback(server.stop)
         d = server.new_dialogue(method="blank")
-        steps = add_steps(server, d["id"])
+        steps = add_steps(server.database_url, d["id"], [
+            ("dots", {"dots": BUDGET, "max_per_item": CAP, "items": ["Bussit", "Kirjasto", "Uimahalli"]}),
+            ("stance", {"items": ["Palvelut ovat liian kaukana"]})])
         staff_http = facilitator_session(server.url)
         staff = socket_client(server.url, staff_http, "facilitator", d["id"])
         screen = socket_client(server.url, None, "screen", d["id"], token=d["screen_url"].rsplit("/", 1)[1])
