@@ -1,0 +1,125 @@
+"""Uploaded photos (e.g. of a flip chart or of paper notes): checked, shrunk and stripped.
+
+`process_photo` takes the uploaded bytes and returns a new JPEG made from the pixels
+only, or raises `PhotoRejected` with a message for the person who sent it. Whether a
+file is an image is decided by decoding it, never by its name or content type.
+
+What a phone photo may carry and must not reach a report: the place it was taken (GPS
+in EXIF), the phone's make, model and serial number (maker notes), the time, editing
+software and names (XMP, IPTC, comments), a thumbnail of the uncropped original. The
+output is built from the decoded pixels into a new image, so none of it survives.
+"""
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
+
+MAX_UPLOAD_BYTES = 12 * 1024 * 1024
+# 50 megapixels: every phone camera's default mode (48 and 50 MP sensors included).
+# Checked from the header, before any pixel is decoded, so that a small file that
+# declares a huge image (a decompression bomb) costs no memory.
+MAX_PIXELS = 50_000_000
+MAX_SIDE = 1600          # px, the longer side of the output: sharp on a screen and on A4
+JPEG_QUALITY = 82
+# Only the formats phones and browsers send. Pillow would otherwise try every plugin it
+# has, among them EPS (which runs Ghostscript) and many rarely used decoders.
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "AVIF")
+
+
+class PhotoRejected(Exception):
+    """The upload is not accepted; `message` (a lazy translated string) says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    """A photo ready to store: JPEG bytes without metadata, and its size in pixels."""
+    jpeg: bytes
+    width: int
+    height: int
+
+
+def _too_many_pixels() -> PhotoRejected:
+    return PhotoRejected(_l("The photo is too large in pixels. Take a smaller photo "
+                            "or make it smaller first."))
+
+
+def process_photo(data: bytes) -> ProcessedPhoto:
+    """Check an uploaded photo and return it as a new, metadata-free JPEG.
+
+    The photo is turned upright by its EXIF orientation, shrunk so that its longer
+    side is at most MAX_SIDE px, flattened onto white if it has transparency and
+    saved as a baseline RGB JPEG. Raises PhotoRejected when the upload is empty, larger
+    than MAX_UPLOAD_BYTES, not an image of an accepted format, larger than MAX_PIXELS,
+    or truncated or damaged.
+    """
+    if not data:
+        raise PhotoRejected(_l("The file is empty. Choose a photo."))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PhotoRejected(_l("The photo is too large. The largest allowed size is %(mb)s MB.",
+                               mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
+    try:
+        # Pillow only warns between Image.MAX_IMAGE_PIXELS and twice that; here a
+        # warning is a refusal too. (It raises DecompressionBombError above that.)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = _decode(data)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except PhotoRejected:
+        raise
+    except Image.UnidentifiedImageError:
+        raise PhotoRejected(_l("This file is not a photo. Choose a JPEG, PNG, WebP or GIF image.")) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        # Truncated data ("image file is truncated"), broken checksums, bad headers.
+        # ImageFile.LOAD_TRUNCATED_IMAGES stays off: a half photo is refused, not grey-filled.
+        raise PhotoRejected(_l("The photo is incomplete or damaged. Try sending it again.")) from None
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return ProcessedPhoto(jpeg=out.getvalue(), width=image.width, height=image.height)
+
+
+def _decode(data: bytes) -> Image.Image:
+    """The upright, shrunk RGB pixels of `data` in a new image with no metadata at all."""
+    with Image.open(io.BytesIO(data), formats=FORMATS) as source:
+        if source.width * source.height > MAX_PIXELS:
+            raise _too_many_pixels()
+        # A JPEG can be decoded at 1/2, 1/4 or 1/8 scale directly: far less memory and
+        # time for a big camera photo. Pillow picks a scale that keeps the image at
+        # least as large as the size asked for, here the size it is shrunk to below.
+        scale = MAX_SIDE / max(source.size)
+        if scale < 1:
+            source.draft("RGB", (math.ceil(source.width * scale), math.ceil(source.height * scale)))
+        source.load()  # decodes everything now: truncated or damaged data fails here
+        try:
+            upright = ImageOps.exif_transpose(source)
+        except Exception:  # noqa: BLE001 - broken EXIF from some editing apps: keep the pixels as stored
+            upright = source.copy()
+    upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    return _pixels_only(upright)
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A fresh RGB image with `image`'s pixels: no EXIF, XMP, ICC, comments or other info.
+
+    Transparent areas become white (a JPEG has no transparency; black would hide
+    dark writing on a transparent background).
+    """
+    if image.mode == "P":
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        clean = Image.new("RGB", image.size, "white")
+        clean.paste(rgba, mask=rgba.getchannel("A"))
+        return clean
+    clean = Image.new("RGB", image.size)
+    clean.paste(image.convert("RGB"))
+    return clean
