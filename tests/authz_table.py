@@ -106,7 +106,7 @@ COMMANDS: dict[str, Cmd] = {
     "clear_not_understood": Cmd(FACILITATORS, lambda w: {"step_id": w.step("questions").id}),
     "question_state": Cmd(FACILITATORS, lambda w: {"item_id": w.item_by_someone_else("questions"),
                                                    "answered": True}),
-    "reveal_results": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id, "revealed": True}),
+    "reveal": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id, "revealed": True}),
     "close_voting": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id, "closed": True}),
     "refresh_items": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id}),
     "add_item": Cmd(FACILITATORS, lambda w: {"step_id": w.step("dots").id, "text": "Uusi kohta"}),
@@ -207,6 +207,7 @@ def _running(w: World) -> None:
 
 def _theme(w: World) -> int:
     import uuid
+
     from dialogue import db
     from dialogue.models import Theme
     with db.write() as s:
@@ -339,6 +340,7 @@ def _publication(w: World, *, live: bool = True) -> str:
 
 def select_publication(dialogue_id: int):
     from sqlalchemy import select
+
     from dialogue.models import Publication
     return select(Publication).where(Publication.dialogue_id == dialogue_id)
 

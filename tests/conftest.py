@@ -8,7 +8,7 @@ import pytest
 
 from dialogue import create_app, db
 from dialogue.auth.accounts import create_facilitator
-from dialogue.dialogues import create_dialogue
+from dialogue.commands.dialogues import create_dialogue
 from dialogue.extensions import socketio
 from dialogue.models import Base
 

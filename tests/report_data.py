@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 from dialogue import db
 from dialogue.actors import FACILITATOR, PARTICIPANT, Actor, hash_token
-from dialogue.commands import dispatch
-from dialogue.dialogues import join
+from dialogue.commands.core import dispatch
+from dialogue.commands.dialogues import join
 from dialogue.models import Contribution, Dialogue, Participant, Step, Theme
 
 HIDDEN_TEXT = "Piilotettava kommentti XYZ"

@@ -19,11 +19,27 @@ import pytest
 from sqlalchemy import select
 
 from dialogue import db
-from dialogue.commands import REGISTRY
+from dialogue.commands.core import REGISTRY
 from dialogue.extensions import socketio
 from dialogue.models import ProcessedWrite
-from tests.authz_table import ACT_ENDPOINTS, COMMANDS, EVENTS, ROUTES, SPECIAL_EVENTS, Route
-from tests.world import MARKER, OUTSIDERS, PERSONAS, World, app_routes, cid, route_values, url_of
+from tests.authz_table import (
+    ACT_ENDPOINTS,
+    COMMANDS,
+    EVENTS,
+    ROUTES,
+    SPECIAL_EVENTS,
+    Route,
+)
+from tests.world import (
+    MARKER,
+    OUTSIDERS,
+    PERSONAS,
+    World,
+    app_routes,
+    cid,
+    route_values,
+    url_of,
+)
 
 #: The socket role each persona may connect to the target dialogue as.
 NATURAL_ROLE = {"participant": "participant", "helper": "helper", "helper_other_table": "helper",

@@ -230,7 +230,7 @@ def test_upload_routes_get_their_own_size_limit_and_no_other_route_does(app, mak
 
     from flask import request
 
-    from dialogue.security import allow_upload
+    from dialogue.web.security import allow_upload
 
     @allow_upload(1_000_000)
     def upload():

@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from dialogue import db
 from dialogue.activities import voting
-from dialogue.commands import REGISTRY, Command, dispatch
+from dialogue.commands.core import REGISTRY, Command, dispatch
 from dialogue.db import alembic_config, upgrade
 from dialogue.models import Base, ProcessedWrite, Vote
 from tests.conftest import Factory, cid

@@ -16,7 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from tests.live import LiveServer, add_steps, facilitator_session, joined_session, socket_client
+from tests.live import (
+    LiveServer,
+    add_steps,
+    facilitator_session,
+    joined_session,
+    socket_client,
+)
 from tests.pg import fresh_database
 from tests.test_voting_live import Acks, fire_together
 

@@ -17,7 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.live import LiveServer, add_steps, facilitator_session, joined_session, socket_client
+from tests.live import (
+    LiveServer,
+    add_steps,
+    facilitator_session,
+    joined_session,
+    socket_client,
+)
 from tests.pg import fresh_database
 
 PHONES = 120

@@ -1,4 +1,15 @@
 """Activity kinds. Importing this package registers every kind."""
-from . import commitments, feedback, info, notes, prompt  # noqa: F401  (registration by import)
-from . import dots, poll, questions, rank, scale, stance  # noqa: F401  (voting kinds)
-from .base import REGISTRY, Activity, get, register  # noqa: F401
+from dialogue.activities import (  # noqa: F401  (registration by import)  # noqa: F401  (voting kinds)
+    commitments,
+    dots,
+    feedback,
+    info,
+    notes,
+    poll,
+    prompt,
+    questions,
+    rank,
+    scale,
+    stance,
+)
+from dialogue.activities.base import REGISTRY, Activity, get, of_kind, register  # noqa: F401
