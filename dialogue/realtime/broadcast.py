@@ -1,4 +1,4 @@
-"""Live updates after a write has committed.
+"""Live updates after a write has committed: rooms, coalesced emits (the state itself: snapshot.py).
 
 Phones get the small public state only when the dialogue moves (a step change, the
 timer); votes and contributions never cause a broadcast to every phone (that grows
@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 from flask import Flask
-from flask_babel import force_locale
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
+from dialogue import db
 from dialogue.extensions import socketio
+from dialogue.realtime import snapshot
 
 log = logging.getLogger(__name__)
 
@@ -45,49 +43,9 @@ def init_app(app: Flask) -> None:
     _dirty.clear()
 
 
-def as_of(s: Session) -> float:
-    """The time the state built next is at least as new as; call it before building.
-
-    PostgreSQL: the database's clock, the same for every process (each statement after
-    it sees every commit made before it). SQLite: this machine's clock, after ending the
-    session's read transaction (the next read starts a fresh snapshot).
-    """
-    if s.get_bind().dialect.name == "postgresql":
-        return float(s.scalar(text("SELECT extract(epoch FROM clock_timestamp())")))
-    s.rollback()
-    return time.time()
-
-
-def public_state(s: Session, dialogue_id: int) -> dict | None:
-    """The phones' state of a dialogue, stamped with `as_of` (None if it is gone)."""
-    from dialogue.models import Dialogue
-    from dialogue.realtime import snapshot
-    stamp = as_of(s)
-    dialogue = s.get(Dialogue, dialogue_id)
-    return None if dialogue is None else {**snapshot.public_state(s, dialogue), "as_of": stamp}
-
-
-def live_states(s: Session, dialogue_id: int, *, staff: bool = True, screen: bool = True) -> dict[str, dict]:
-    """The staff and/or screen live state, built once each and stamped with `as_of`."""
-    from dialogue.models import Dialogue
-    from dialogue.realtime import snapshot
-    stamp = as_of(s)
-    dialogue = s.get(Dialogue, dialogue_id)
-    if dialogue is None:
-        return {}
-    out = {}
-    # Tally texts ("12 dots") in the dialogue's language, whoever's write triggered this.
-    with force_locale(dialogue.language):
-        for name, wanted in (("staff", staff), ("screen", screen)):
-            if wanted:
-                out[name] = {**snapshot.live_state(s, dialogue, staff=name == "staff"), "as_of": stamp}
-    return out
-
-
 def dialogue_changed(dialogue_id: int) -> None:
     """The dialogue moved (step, timer, state): tell every phone now, staff and screens too."""
-    from dialogue import db
-    public = public_state(db.session, dialogue_id)
+    public = snapshot.stamped_public_state(db.session, dialogue_id)
     if public is None:
         return
     socketio.emit("state", public, to=room(dialogue_id, "participants"))
@@ -121,8 +79,7 @@ def _mark(dialogue_id: int) -> None:
 
 def send_live_state(dialogue_id: int) -> None:
     """Build and send the live state to the dialogue's staff and screen rooms."""
-    from dialogue import db
-    states = live_states(db.session, dialogue_id)
+    states = snapshot.stamped_live_states(db.session, dialogue_id)
     # The read is over: hand the connection back before sending (emits can wait on sockets).
     db.session.rollback()
     for part, live_state in states.items():

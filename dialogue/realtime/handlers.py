@@ -27,7 +27,7 @@ from dialogue.actors import (
 from dialogue.commands.core import dispatch
 from dialogue.extensions import socketio
 from dialogue.models import Dialogue
-from dialogue.realtime import broadcast
+from dialogue.realtime import broadcast, snapshot
 from dialogue.web.ratelimit import bucket_for, forget
 
 # What each connection said it is: sid -> (role, dialogue_id, secret or None).
@@ -72,10 +72,10 @@ def _rooms(actor: Actor) -> list[str]:
 def _initial_state(dialogue: Dialogue, actor: Actor) -> None:
     # Stamped with `as_of` like every update, so a client keeps the newest (see broadcast.py).
     if actor.role == PARTICIPANT:
-        socketio.emit("state", broadcast.public_state(db.session, dialogue.id), to=request.sid)
+        socketio.emit("state", snapshot.stamped_public_state(db.session, dialogue.id), to=request.sid)
     else:
         part = "staff" if actor.is_staff else "screen"
-        states = broadcast.live_states(db.session, dialogue.id, staff=part == "staff", screen=part == "screen")
+        states = snapshot.stamped_live_states(db.session, dialogue.id, staff=part == "staff", screen=part == "screen")
         socketio.emit("live", states[part], to=request.sid)
 
 

@@ -7,10 +7,12 @@ Nothing here says who wrote or voted what.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from flask_babel import force_locale
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from dialogue import activities
@@ -146,3 +148,40 @@ def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# -- stamped states: what the broadcaster sends ---------------------------------------------
+
+def as_of(s: Session) -> float:
+    """The time the state built next is at least as new as; call it before building.
+
+    PostgreSQL: the database's clock, the same for every process (each statement after
+    it sees every commit made before it). SQLite: this machine's clock, after ending the
+    session's read transaction (the next read starts a fresh snapshot).
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        return float(s.scalar(text("SELECT extract(epoch FROM clock_timestamp())")))
+    s.rollback()
+    return time.time()
+
+
+def stamped_public_state(s: Session, dialogue_id: int) -> dict | None:
+    """The phones' state of a dialogue, stamped with `as_of` (None if it is gone)."""
+    stamp = as_of(s)
+    dialogue = s.get(Dialogue, dialogue_id)
+    return None if dialogue is None else {**public_state(s, dialogue), "as_of": stamp}
+
+
+def stamped_live_states(s: Session, dialogue_id: int, *, staff: bool = True, screen: bool = True) -> dict[str, dict]:
+    """The staff and/or screen live state, built once each and stamped with `as_of`."""
+    stamp = as_of(s)
+    dialogue = s.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        return {}
+    out = {}
+    # Tally texts ("12 dots") in the dialogue's language, whoever's write triggered this.
+    with force_locale(dialogue.language):
+        for name, wanted in (("staff", staff), ("screen", screen)):
+            if wanted:
+                out[name] = {**live_state(s, dialogue, staff=name == "staff"), "as_of": stamp}
+    return out
