@@ -24,8 +24,8 @@ from dialogue import db
 from dialogue.commands.core import REGISTRY
 from dialogue.extensions import socketio
 from dialogue.web import ratelimit
-from tests.authz_table import COMMANDS, ROUTES
-from tests.world import (
+from tests.support.authz_table import COMMANDS, ROUTES
+from tests.support.world import (
     PERSONAS,
     World,
     app_routes,

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.live import (
+from tests.support.live import (
     LiveServer,
     Recorder,
     facilitator_session,

@@ -17,8 +17,8 @@ from sqlalchemy import event, text
 from dialogue import db
 from dialogue.extensions import socketio
 from dialogue.web import ratelimit
-from tests.authz_table import COMMANDS, ROUTES
-from tests.world import PERSONAS, World, app_routes, cid, route_values, url_of
+from tests.support.authz_table import COMMANDS, ROUTES
+from tests.support.world import PERSONAS, World, app_routes, cid, route_values, url_of
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 

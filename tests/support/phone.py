@@ -22,7 +22,12 @@ from typing import Any, Iterator
 import requests
 import socketio
 
-from tests.live import LiveServer, facilitator_session, joined_session, socket_client
+from tests.support.live import (
+    LiveServer,
+    facilitator_session,
+    joined_session,
+    socket_client,
+)
 
 RETRY_DELAY = 0.3  # seconds before resending a write the server asked to slow down
 ITEMS = ["Bussiyhteydet", "Kirjaston aukiolo", "Neuvonta puhelimessa"]

@@ -2,7 +2,7 @@
 
 Every HTTP route (per method), every socket event and every command must have an
 entry here; a new one without an entry makes tests/test_authz_matrix.py fail, so
-whoever adds it has to say who may use it. Personas are defined in tests/world.py:
+whoever adds it has to say who may use it. Personas are defined in tests/support/world.py:
 
     anonymous, participant_other, participant, helper_other, helper_other_table,
     helper, facilitator_other, co_facilitator, owner, screen
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from dialogue.models import Contribution, SpeakRequest, StaffCount
-from tests.world import ACCOUNTS, EVERYONE, FACILITATORS, HELPERS, MARKER, World
+from tests.support.world import ACCOUNTS, EVERYONE, FACILITATORS, HELPERS, MARKER, World
 
 PARTICIPANT = frozenset({"participant"})
 SCREEN = frozenset({"screen"})
