@@ -1,7 +1,6 @@
 """The closing survey (`feedback`): answered on a phone without JavaScript, counted exactly."""
 from __future__ import annotations
 
-from report_data import add_step
 from sqlalchemy import func, select
 
 from dialogue import db
@@ -10,6 +9,7 @@ from dialogue.actors import FACILITATOR, Actor
 from dialogue.commands.core import dispatch
 from dialogue.models import Step, Vote
 from tests.conftest import cid
+from tests.support.report_data import add_step
 
 
 def _survey(make):

@@ -20,13 +20,19 @@ from docx import Document
 from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from report_data import COMMENT, HIDDEN_TEXT, PII_RAW, VISIBLE_TEXTS, build
 
 from dialogue import db
 from dialogue.export.formats import render
 from dialogue.export.report import build_report, participation
 from dialogue.synthesis.groups import suppress_small_groups
 from dialogue.synthesis.pii import MASK
+from tests.support.report_data import (
+    COMMENT,
+    HIDDEN_TEXT,
+    PII_RAW,
+    VISIBLE_TEXTS,
+    build,
+)
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "docs" / "export.schema.json").read_text())
 MASKED_TEXTS = [

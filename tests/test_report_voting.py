@@ -9,7 +9,6 @@ from pathlib import Path
 from docx import Document
 from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
-from report_data import add_step, cid, ok
 from sqlalchemy import select
 
 from dialogue import db
@@ -20,6 +19,7 @@ from dialogue.export.content import step_blocks
 from dialogue.export.formats import render
 from dialogue.export.report import build_report
 from dialogue.models import Dialogue, Item, Participant, Step
+from tests.support.report_data import add_step, cid, ok
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "docs" / "export.schema.json").read_text())
 

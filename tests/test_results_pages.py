@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 import flask_babel
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from report_data import HIDDEN_TEXT, build
 
 from dialogue import db
 from dialogue.models import Facilitator
 from tests.conftest import cid
+from tests.support.report_data import HIDDEN_TEXT, build
 
 FORMATS = {"json": "application/json", "html": "text/html", "pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
