@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import logging
 import uuid
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
 from flask_babel import get_locale, gettext
+from jinja2 import ChoiceLoader
 
-from . import activities, compress, db, i18n, live, methods, ratelimit, security
-from .config import Config, lan_address
-from .extensions import babel, csrf, socketio
+from dialogue import activities, commands, db, methodology, realtime
+from dialogue.config import Config, lan_address
+from dialogue.extensions import babel, csrf, socketio
+from dialogue.web import compress, i18n, logprivacy, ratelimit, security
 
 SOCKET_BUFFER_LIMIT = 64 * 1024
 
@@ -39,14 +42,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     compress.init_app(app)
-    methods.load()
-    # The handlers must be declared before init_app, so that every app built by the
-    # factory (tests build many) gets them.
-    from . import realtime, speaking  # noqa: F401
-    # Staff commands register themselves on import (console, helpers, lifecycle).
-    from . import lifecycle, moderation, preparation, removal, running, themes  # noqa: F401
-    from . import candidates, followup  # noqa: F401  (the dialogue methods' commands)
-    from .helpers import links  # noqa: F401
+    methodology.load([methodology.METHODS_DIR, *map(Path, app.config["METHODS_PATH"])])
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, methodology.template_loader()])
+    # Socket handlers and commands register on import; before socketio.init_app, so that
+    # every app the factory builds (tests build many) gets them.
+    realtime.load()
+    commands.load()
     socketio.init_app(
         app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
         channel=app.config["MESSAGE_QUEUE_CHANNEL"],
@@ -55,26 +56,21 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=None,
         logger=False, engineio_logger=False)
     app.wsgi_app = security.limit_socket_bodies(app.wsgi_app, SOCKET_BUFFER_LIMIT)
-    live.init_app(app)
+    realtime.init_app(app)
     ratelimit.reset()
 
-    from .auth.routes import bp as auth_bp
-    from .facilitate.routes import bp as facilitate_bp
-    from .participate.routes import bp as participate_bp
-    from .screen.routes import bp as screen_bp
-    from .helpers.routes import bp as helpers_bp
-    from .results.routes import bp as results_bp
-    for bp in (auth_bp, participate_bp, screen_bp, facilitate_bp, helpers_bp, results_bp):
-        app.register_blueprint(bp)
+    from dialogue import auth, facilitate, helpers, participate, results, screen
+    for blueprint in (auth.bp, participate.bp, screen.bp, facilitate.bp, helpers.bp, results.bp):
+        app.register_blueprint(blueprint)
 
-    from . import backup, cli
+    from dialogue import backup, cli
     cli.init_app(app)
     backup.init_app(app)
     _register_error_handlers(app)
     app.jinja_env.globals.update(LANGUAGE_NAMES=i18n.LANGUAGE_NAMES, current_lang=lambda: str(get_locale()),
                                  new_client_id=lambda: uuid.uuid4().hex,
-                                 method_name=lambda key: methods.get(key).name(str(get_locale()))
-                                 if methods.get(key) else key,
+                                 method_name=lambda key: methodology.get(key).name(str(get_locale()))
+                                 if methodology.get(key) else key,
                                  state_name=state_name, kind_name=lambda kind: activities.get(kind).label())
     return app
 
@@ -90,7 +86,6 @@ def state_name(state: str) -> str:
 def _quiet_access_log() -> None:
     # The default request log prints client addresses; participants' IPs are never logged.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    from . import logprivacy
     logprivacy.install()
 
 

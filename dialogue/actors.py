@@ -12,10 +12,15 @@ from dataclasses import dataclass
 from flask import session as cookie
 from sqlalchemy import select
 
-from . import db
-from .models import Dialogue, DialogueShare, Helper, Participant
+from dialogue import db
+from dialogue.models import Dialogue, DialogueShare, Helper, Participant
 
 PARTICIPANT, HELPER, FACILITATOR, SCREEN = "participant", "helper", "facilitator", "screen"
+#: The helper kind (and self-declared role) of a decision-maker.
+DECISION_MAKER = "decision_maker"
+#: Role sets, the one definition of each (commands declare who may run them with these).
+FACILITATOR_ONLY = frozenset({FACILITATOR})
+PARTICIPANTS_ONLY = frozenset({PARTICIPANT})
 STAFF = frozenset({HELPER, FACILITATOR})
 EVERYONE_WHO_WRITES = frozenset({PARTICIPANT, HELPER, FACILITATOR})
 
@@ -106,7 +111,7 @@ def helper_actor(token: str | None) -> Actor | None:
     if h is None or h.revoked:
         return None
     return Actor(HELPER, h.dialogue_id, helper_id=h.id, table=h.table,
-                 declared_role="decision_maker" if h.kind == "decision_maker" else None)
+                 declared_role=DECISION_MAKER if h.kind == DECISION_MAKER else None)
 
 
 def screen_dialogue(token: str | None) -> Dialogue | None:

@@ -7,11 +7,12 @@ import sys
 import click
 from flask import Flask
 
-from . import db
-from .auth.accounts import by_email, create_facilitator
-from .dialogues import create_dialogue
-from .models import Dialogue
-from .state import join_url
+from dialogue import db
+from dialogue.auth.accounts import by_email, create_facilitator
+from dialogue.commands.dialogues import create_dialogue
+from dialogue.config import LANGUAGES
+from dialogue.models import Dialogue
+from dialogue.realtime.snapshot import join_url
 
 
 @click.command("create-facilitator")
@@ -32,10 +33,9 @@ def create_facilitator_command(email: str, password: str | None) -> None:
 @click.option("--method", "method_key", required=True, help="A method key, e.g. ideakierros.")
 @click.option("--title", required=True)
 @click.option("--owner", required=True, help="The owning facilitator's e-mail.")
-@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default="fi")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="fi")
 def new_dialogue_command(method_key: str, title: str, owner: str, lang: str) -> None:
     """Create a dialogue from a method and print it as JSON."""
-    from flask import url_for
     account = by_email(owner)
     if account is None:
         raise click.ClickException(f"no facilitator {owner}")
@@ -54,11 +54,11 @@ def new_dialogue_command(method_key: str, title: str, owner: str, lang: str) -> 
 @click.option("--format", "fmt", type=click.Choice(["json", "html", "pdf", "docx", "xlsx", "csv"]), default="json",
               help="csv is a zip with one file per step.")
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
-@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="The report's language (default: the dialogue's).")
 def export_command(dialogue_id: int, fmt: str, out: str, lang: str | None) -> None:
     """Export a dialogue's report to a file (or standard output); works while it runs, too."""
-    from .export.formats import export
+    from dialogue.export.formats import export
     dialogue = db.session.get(Dialogue, dialogue_id)
     if dialogue is None:
         raise click.ClickException(f"no dialogue {dialogue_id}")
@@ -81,7 +81,7 @@ def purge_command(dry_run: bool, today) -> None:
 
     Prints one JSON line per dialogue: its id, title, and how many rows of each kind went.
     """
-    from .lifecycle import purge
+    from dialogue.commands.lifecycle import purge
     done = purge(today, dry_run=dry_run)
     for dialogue, counts in done:
         click.echo(json.dumps({"id": dialogue.id, "title": dialogue.title, "dry_run": dry_run, "deleted": counts},

@@ -12,6 +12,12 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+#: The languages of the interface and of every method's texts, Finnish first (the default).
+LANGUAGES = ("fi", "sv", "en")
+DEFAULT_LANGUAGE = LANGUAGES[0]
+#: The smallest group of people whose figures are shown on their own (OSUVA_MIN_GROUP_SIZE).
+MIN_GROUP_SIZE = 5
+
 
 def _secret_key(instance: Path) -> str:
     """Return OSUVA_SECRET_KEY, or a key generated once and kept in `instance/`."""
@@ -66,10 +72,12 @@ class Config:
         # older session back (and static files would carry a Set-Cookie).
         self.SESSION_REFRESH_EACH_REQUEST = False
         self.WTF_CSRF_TIME_LIMIT = None  # a dialogue can be open for days
-        self.BABEL_DEFAULT_LOCALE = "fi"
-        self.LANGUAGES = ("fi", "sv", "en")
+        self.BABEL_DEFAULT_LOCALE = DEFAULT_LANGUAGE
+        self.LANGUAGES = LANGUAGES
         self.TALLY_INTERVAL = float(env("OSUVA_TALLY_INTERVAL", "0.3"))
-        self.MIN_GROUP_SIZE = int(env("OSUVA_MIN_GROUP_SIZE", "5"))
+        self.MIN_GROUP_SIZE = int(env("OSUVA_MIN_GROUP_SIZE", str(MIN_GROUP_SIZE)))
+        # Folders of one's own methods, besides methods/ (separated like PATH).
+        self.METHODS_PATH = [Path(p) for p in env("OSUVA_METHODS_PATH", "").split(os.pathsep) if p]
         # The accessibility statement's feedback channel: an e-mail address or a web address
         # (a form), the organisation that answers, and the day the statement was last checked.
         self.ACCESSIBILITY_CONTACT = env("OSUVA_ACCESSIBILITY_CONTACT", "saavutettavuus@example.fi")

@@ -9,11 +9,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, func)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    mapped_column,
+    object_session,
+    relationship,
+)
 
 STATES = ("draft", "open", "running", "closed", "archived")
+#: The states in which a dialogue takes participants' contributions and votes.
+WRITABLE_STATES = ("open", "running")
+#: The states after the meeting: nothing new is written, the results are reported.
+ENDED_STATES = ("closed", "archived")
 ROLES = ("resident", "expert", "decision_maker", "other")
 HELPER_KINDS = ("scribe", "table_host", "recorder", "decision_maker")
 
@@ -69,6 +89,24 @@ class Dialogue(Base):
         back_populates="dialogue", order_by="Step.position", foreign_keys="Step.dialogue_id",
         cascade="all, delete-orphan")
     __table_args__ = (CheckConstraint(f"state in {STATES}", name="dialogue_state"),)
+
+    @property
+    def current_step(self) -> Optional["Step"]:
+        """The step the dialogue is on now (None before the first); the one definition of it."""
+        if self.current_step_id is None:
+            return None
+        session = object_session(self)
+        return session.get(Step, self.current_step_id) if session is not None else None
+
+    @property
+    def accepts_writes(self) -> bool:
+        """Whether participants' contributions and votes are taken now (WRITABLE_STATES)."""
+        return self.state in WRITABLE_STATES
+
+    @property
+    def has_ended(self) -> bool:
+        """Whether the meeting is over (closed or archived)."""
+        return self.state in ENDED_STATES
 
 
 class DialogueShare(Base):

@@ -8,7 +8,7 @@ import pytest
 
 from dialogue import create_app, db
 from dialogue.auth.accounts import create_facilitator
-from dialogue.dialogues import create_dialogue
+from dialogue.commands.dialogues import create_dialogue
 from dialogue.extensions import socketio
 from dialogue.models import Base
 
@@ -16,14 +16,14 @@ from dialogue.models import Base
 def pytest_addoption(parser):
     parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
                      help="the database under the `app` fixture: sqlite (default) or postgresql "
-                          "(a fresh database per test on OSUVA_TEST_DATABASE_URL's server; tests/pg.py)")
+                          "(a fresh database per test on OSUVA_TEST_DATABASE_URL's server; tests/support/pg.py)")
 
 
 @pytest.fixture
 def database_url(request, tmp_path):
     """The `app` fixture's database: SQLite in tmp_path, or (--db postgresql) a fresh PostgreSQL one."""
     if request.config.getoption("--db") == "postgresql":
-        from tests.pg import fresh_database
+        from tests.support.pg import fresh_database
         with fresh_database() as url:
             yield url
     else:

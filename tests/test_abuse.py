@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from dialogue import db
 from dialogue.models import AuditEvent, Contribution, Dialogue, Item, Participant
-from tests.world import World, cid
+from tests.support.world import World, cid
 
 
 def test_a_flood_from_one_phone_is_slowed_without_slowing_the_others(make):

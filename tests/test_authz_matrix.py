@@ -1,6 +1,6 @@
 """The authorisation matrix: every route, socket event and command, tried as every persona.
 
-The table of who may do what is declared in tests/authz_table.py; this file checks
+The table of who may do what is declared in tests/support/authz_table.py; this file checks
 the app against it, and checks that the table is complete: a route, socket event or
 command without an entry fails here until its author declares who may use it.
 
@@ -19,11 +19,27 @@ import pytest
 from sqlalchemy import select
 
 from dialogue import db
-from dialogue.commands import REGISTRY
+from dialogue.commands.core import REGISTRY
 from dialogue.extensions import socketio
 from dialogue.models import ProcessedWrite
-from tests.authz_table import ACT_ENDPOINTS, COMMANDS, EVENTS, ROUTES, SPECIAL_EVENTS, Route
-from tests.world import MARKER, OUTSIDERS, PERSONAS, World, app_routes, cid, route_values, url_of
+from tests.support.authz_table import (
+    ACT_ENDPOINTS,
+    COMMANDS,
+    EVENTS,
+    ROUTES,
+    SPECIAL_EVENTS,
+    Route,
+)
+from tests.support.world import (
+    MARKER,
+    OUTSIDERS,
+    PERSONAS,
+    World,
+    app_routes,
+    cid,
+    route_values,
+    url_of,
+)
 
 #: The socket role each persona may connect to the target dialogue as.
 NATURAL_ROLE = {"participant": "participant", "helper": "helper", "helper_other_table": "helper",
@@ -40,21 +56,21 @@ def test_every_route_has_declared_roles(app):
     routes = set(app_routes(app))
     missing = sorted(routes - set(ROUTES))
     stale = sorted(set(ROUTES) - routes)
-    assert not missing, f"declare who may use these routes in tests/authz_table.py ROUTES: {missing}"
+    assert not missing, f"declare who may use these routes in tests/support/authz_table.py ROUTES: {missing}"
     assert not stale, f"these ROUTES entries name no route any more: {stale}"
 
 
 def test_every_command_has_declared_roles(app):
     missing = sorted(set(REGISTRY) - set(COMMANDS))
     stale = sorted(set(COMMANDS) - set(REGISTRY))
-    assert not missing, f"declare who may run these commands in tests/authz_table.py COMMANDS: {missing}"
+    assert not missing, f"declare who may run these commands in tests/support/authz_table.py COMMANDS: {missing}"
     assert not stale, f"these COMMANDS entries name no command any more: {stale}"
 
 
 def test_every_socket_event_has_declared_roles(app):
     events = socket_events()
     missing = sorted(events - set(EVENTS) - SPECIAL_EVENTS)
-    assert not missing, f"declare who may send these socket events in tests/authz_table.py EVENTS: {missing}"
+    assert not missing, f"declare who may send these socket events in tests/support/authz_table.py EVENTS: {missing}"
     assert not sorted(set(EVENTS) - events), "EVENTS names events that no longer exist"
 
 
@@ -196,7 +212,7 @@ def _http_attempt(w: World, name: str, persona: str, payload: dict, endpoint: st
 
 @pytest.mark.parametrize("name", sorted(set(COMMANDS) | set(REGISTRY)))
 def test_command_matrix(make, name):
-    assert name in COMMANDS, f"declare who may run {name!r} in tests/authz_table.py"
+    assert name in COMMANDS, f"declare who may run {name!r} in tests/support/authz_table.py"
     assert name in REGISTRY, f"{name!r} is declared but no such command exists"
     w = World(make)
     entry = COMMANDS[name]

@@ -3,7 +3,7 @@
 Over-long, empty, whitespace-only and invisible texts, control characters, text that
 did not decode (invalid UTF-8, broken UTF-16), 10,000 emoji, wrong types and missing
 fields, ids that do not exist, payloads over the size limit. The per-command checks
-run over every command declared in tests/authz_table.py, so new commands are
+run over every command declared in tests/support/authz_table.py, so new commands are
 attacked the same way as soon as they are declared.
 """
 from __future__ import annotations
@@ -20,10 +20,10 @@ from flask_babel import force_locale, gettext
 
 from dialogue import db
 from dialogue.models import Contribution
-from tests.authz_table import COMMANDS
-from tests.live import LiveServer
-from tests.phone import Phone, database, prepare_live_dialogue
-from tests.world import World, cid
+from tests.support.authz_table import COMMANDS
+from tests.support.live import LiveServer
+from tests.support.phone import Phone, database, prepare_live_dialogue
+from tests.support.world import World, cid
 
 TEN_THOUSAND_EMOJI = "😀" * 10_000
 BAD_TEXTS = {
@@ -230,7 +230,7 @@ def test_upload_routes_get_their_own_size_limit_and_no_other_route_does(app, mak
 
     from flask import request
 
-    from dialogue.security import allow_upload
+    from dialogue.web.security import allow_upload
 
     @allow_upload(1_000_000)
     def upload():

@@ -300,7 +300,7 @@ def test_reveal_shows_hidden_results_on_the_screen(make):
     screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
     assert screen.get_received()[-1]["args"][0]["step"]["results"] is None
     ack = staff.emit("act", "reveal", {"step_id": prompt.id, "revealed": True, "client_id": cid()}, callback=True)
-    assert ack == {"ok": True, "step_id": prompt.id, "revealed": True}
+    assert ack["ok"] and ack["step_id"] == prompt.id and ack["revealed"] is True
     shown = [m["args"][0] for m in screen.get_received() if m["name"] == "live"][-1]
     assert shown["step"]["results"] == {"contributions": 0}
     staff.emit("act", "reveal", {"step_id": prompt.id, "revealed": False, "client_id": cid()}, callback=True)

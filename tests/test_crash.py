@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.live import LiveServer, socket_client
-from tests.phone import ITEMS, Phone, database, prepare_live_dialogue
+from tests.support.live import LiveServer, socket_client
+from tests.support.phone import ITEMS, Phone, database, prepare_live_dialogue
 
 PHONES = 40
 CONTRIBUTIONS_EACH = 6

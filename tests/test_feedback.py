@@ -4,13 +4,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from dialogue import db
-from dialogue.actors import FACILITATOR, Actor
 from dialogue.activities import feedback as fb
-from dialogue.commands import dispatch
+from dialogue.actors import FACILITATOR, Actor
+from dialogue.commands.core import dispatch
 from dialogue.models import Step, Vote
-
 from tests.conftest import cid
-from report_data import add_step
+from tests.support.report_data import add_step
 
 
 def _survey(make):

@@ -15,8 +15,15 @@ from collections import Counter
 
 import pytest
 
-from tests.live import LiveServer, joined_session
-from tests.phone import ITEMS, Phone, act, database, prepare_live_dialogue, staff_socket
+from tests.support.live import LiveServer, joined_session
+from tests.support.phone import (
+    ITEMS,
+    Phone,
+    act,
+    database,
+    prepare_live_dialogue,
+    staff_socket,
+)
 
 ROUNDS = 8
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from dialogue import db
-from dialogue.models import Contribution, Dialogue, Step
+from dialogue.models import Contribution, Dialogue
 from tests.conftest import cid
 
 

@@ -16,14 +16,24 @@ import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
-from dialogue import db, ratelimit
-from dialogue.commands import REGISTRY
+from dialogue import db
+from dialogue.commands.core import REGISTRY
 from dialogue.extensions import socketio
-from tests.authz_table import COMMANDS, ROUTES
-from tests.world import PERSONAS, World, app_routes, cid, integrity_problems, route_values, url_of
+from dialogue.web import ratelimit
+from tests.support.authz_table import COMMANDS, ROUTES
+from tests.support.world import (
+    PERSONAS,
+    World,
+    app_routes,
+    cid,
+    integrity_problems,
+    route_values,
+    url_of,
+)
 
 # OSUVA_FUZZ_EXAMPLES=5000 for a longer hunt on a developer's machine.
 FUZZ = settings(max_examples=int(os.environ.get("OSUVA_FUZZ_EXAMPLES", "300")), deadline=None,

@@ -1,6 +1,6 @@
 """Headers, cookies, CSRF and socket origins.
 
-Every page any persona can open (every GET route of tests/authz_table.py) carries a
+Every page any persona can open (every GET route of tests/support/authz_table.py) carries a
 strict Content-Security-Policy and the other security headers, and its HTML has no
 inline script, event handler or style attribute for the CSP to trip over.
 """
@@ -13,9 +13,9 @@ import socketio as socketio_client
 
 from dialogue import db
 from dialogue.models import Participant
-from tests.authz_table import ROUTES
-from tests.live import LiveServer, joined_session
-from tests.world import PERSONAS, World, app_routes, route_values, url_of
+from tests.support.authz_table import ROUTES
+from tests.support.live import LiveServer, joined_session
+from tests.support.world import PERSONAS, World, app_routes, route_values, url_of
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:

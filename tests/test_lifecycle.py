@@ -8,9 +8,22 @@ import pytest
 from sqlalchemy import func, select
 
 from dialogue import db
-from dialogue.lifecycle import refusal, retention_date
-from dialogue.models import (AuditEvent, Contribution, Dialogue, Helper, Item, Participant, ProcessedWrite,
-                             StaffCount, Step, Theme, Vote, utcnow)
+from dialogue.commands.core import refusal
+from dialogue.commands.lifecycle import retention_date
+from dialogue.models import (
+    AuditEvent,
+    Contribution,
+    Dialogue,
+    Helper,
+    Item,
+    Participant,
+    ProcessedWrite,
+    StaffCount,
+    Step,
+    Theme,
+    Vote,
+    utcnow,
+)
 from tests.conftest import cid
 
 

@@ -5,7 +5,13 @@ import uuid
 
 import pytest
 
-from tests.live import LiveServer, Recorder, facilitator_session, joined_session, socket_client
+from tests.support.live import (
+    LiveServer,
+    Recorder,
+    facilitator_session,
+    joined_session,
+    socket_client,
+)
 
 
 @pytest.fixture

@@ -12,14 +12,14 @@ import re
 import pytest
 from flask_babel import refresh
 
-from dialogue import db, methods
+from dialogue import db, methodology
 from dialogue.models import Dialogue, Theme
 from tests.conftest import cid
 
 pytestmark = pytest.mark.usefixtures("app")  # the app loads the method registry
 
 SPOKEN_METHODS = ("eratauko", "paattajadialogi", "seuranta", "salonki")
-LANGS = ("fi", "sv", "en")
+from dialogue.config import LANGUAGES as LANGS
 
 
 def _lang_of(html: str) -> str:
@@ -47,7 +47,7 @@ def _dialogue_for(make, key):
 
 @pytest.mark.parametrize("key", SPOKEN_METHODS)
 def test_method_loads_with_every_text_in_three_languages(key):
-    method = methods.get(key)
+    method = methodology.get(key)
     assert method is not None and method.steps
     for lang in LANGS:
         assert method.name(lang) and method.description(lang)
@@ -57,7 +57,7 @@ def test_method_loads_with_every_text_in_three_languages(key):
 
 
 def test_eratauko_has_every_phase_in_order():
-    steps = methods.get("eratauko").steps
+    steps = methodology.get("eratauko").steps
     en = [s["texts"]["en"]["title"] for s in steps]
     assert en == ["Welcome", "Our ground rules", "Introductions", "A moment for your own thoughts",
                   "Joint dialogue", "What shall we talk more about?", "Reflection", "The dialogue continues",
@@ -85,7 +85,7 @@ def test_a_new_eratauko_has_the_national_dialogues_themes_in_its_language(make):
     assert themes["concerns"] == "Oro" and themes["message"] == "Budskap till beslutsfattarna"
     assert set(themes) == {"concerns", "helps", "hopes", "disagreements", "quotes", "continue", "message"}
     # a copy keeps the method's themes
-    from dialogue.preparation import duplicate_dialogue
+    from dialogue.commands.preparation import duplicate_dialogue
     copy_ = duplicate_dialogue(d, d.owner_id, "Kopia")
     assert {t.key for t in db.session.query(Theme).filter_by(dialogue_id=copy_.id)} == set(themes)
 
@@ -93,7 +93,7 @@ def test_a_new_eratauko_has_the_national_dialogues_themes_in_its_language(make):
 def test_decision_maker_methods_ask_the_role_and_the_follow_up_is_not_offered_alone(make):
     assert make.dialogue(method="paattajadialogi").ask_role
     assert not make.dialogue(method="eratauko").ask_role
-    assert "seuranta" not in methods.listed() and "paattajadialogi" in methods.listed()
+    assert "seuranta" not in methodology.listed() and "paattajadialogi" in methodology.listed()
     fac = make.facilitator()
     page = make.facilitator_client(fac).get("/console/new").get_data(as_text=True)
     assert 'value="paattajadialogi"' in page and 'value="seuranta"' not in page
@@ -153,7 +153,7 @@ def test_every_form_on_every_step_posts_without_javascript(make):
 
 def _broken(key: str, change) -> dict:
     import json
-    data = json.loads((methods.METHODS_DIR / f"{key}.json").read_text(encoding="utf-8"))
+    data = json.loads((methodology.METHODS_DIR / key / "method.json").read_text(encoding="utf-8"))
     change(data)
     return data
 
@@ -168,16 +168,16 @@ def _broken(key: str, change) -> dict:
     (lambda d: d["steps"][9]["config"].update(source_step="8"), "source_step"),
 ])
 def test_a_broken_method_definition_is_refused_with_a_clear_error(change, message):
-    with pytest.raises(methods.MethodError, match=message):
-        methods.parse("eratauko", _broken("eratauko", change))
+    with pytest.raises(methodology.MethodError, match=message):
+        methodology.parse("eratauko", _broken("eratauko", change))
 
 
 def test_the_method_definitions_are_unchanged_by_validation():
     """What the app loads is what the files say (validation fills defaults, never rewrites)."""
     import json
     for key in SPOKEN_METHODS:
-        data = json.loads((methods.METHODS_DIR / f"{key}.json").read_text(encoding="utf-8"))
-        parsed = methods.parse(key, copy.deepcopy(data))
+        data = json.loads((methodology.METHODS_DIR / key / "method.json").read_text(encoding="utf-8"))
+        parsed = methodology.parse(key, copy.deepcopy(data))
         for step, raw in zip(parsed.steps, data["steps"]):
             assert step["texts"] == raw["texts"]
             assert all(step["config"][k] == v for k, v in (raw.get("config") or {}).items())

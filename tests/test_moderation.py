@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from dialogue import db
-from dialogue.models import AuditEvent, Contribution, Item, StaffCount, Step, Theme, Vote
+from dialogue.models import (
+    AuditEvent,
+    Contribution,
+    Item,
+    StaffCount,
+    Step,
+    Theme,
+    Vote,
+)
 from tests.conftest import cid
 
 

@@ -4,7 +4,7 @@ SQLite serialises every write (BEGIN IMMEDIATE), so the races below cannot happe
 there; on PostgreSQL two transactions really run at the same time, and the code
 relies on a row lock (`voting.lock_voter`, SELECT ... FOR UPDATE) and on the unique
 idempotency record (`ProcessedWrite`). Each test runs on a fresh database of its own
-(tests/pg.py); the voting test against the real server is in test_voting_live.py.
+(tests/support/pg.py); the voting test against the real server is in test_voting_live.py.
 """
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from sqlalchemy.pool import NullPool
 
 from dialogue import db
 from dialogue.activities import voting
-from dialogue.commands import REGISTRY, Command, dispatch
+from dialogue.commands.core import REGISTRY, Command, dispatch
 from dialogue.db import alembic_config, upgrade
 from dialogue.models import Base, ProcessedWrite, Vote
 from tests.conftest import Factory, cid
-from tests.pg import pg_app, pg_url  # noqa: F401  (fixtures)
+from tests.support.pg import pg_app, pg_url  # noqa: F401  (fixtures)
 from tests.test_voting import Room
 
 

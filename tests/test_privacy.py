@@ -23,8 +23,8 @@ import requests
 import socketio
 from requests.adapters import HTTPAdapter
 
-from tests.live import LiveServer, csrf_from
-from tests.phone import ITEMS, database, texts
+from tests.support.live import LiveServer, csrf_from
+from tests.support.phone import ITEMS, database, texts
 
 CLIENT_IP = "127.83.41.7"
 USER_AGENT = "Mozilla/5.0 (Linux; Android 8.1; Nokia 3.1 Plus-yksityisyys7c2e) Osuva-testi"

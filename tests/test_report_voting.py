@@ -13,14 +13,13 @@ from sqlalchemy import select
 
 from dialogue import db
 from dialogue.actors import FACILITATOR, PARTICIPANT, Actor, hash_token
-from dialogue.commands import dispatch
-from dialogue.dialogues import join
+from dialogue.commands.core import dispatch
+from dialogue.commands.dialogues import join
 from dialogue.export.content import step_blocks
 from dialogue.export.formats import render
 from dialogue.export.report import build_report
 from dialogue.models import Dialogue, Item, Participant, Step
-
-from report_data import add_step, cid, ok
+from tests.support.report_data import add_step, cid, ok
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "docs" / "export.schema.json").read_text())
 

@@ -5,15 +5,13 @@ import io
 import xml.etree.ElementTree as ET
 
 import flask_babel
-
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dialogue import db
 from dialogue.models import Facilitator
-
 from tests.conftest import cid
-from report_data import HIDDEN_TEXT, build
+from tests.support.report_data import HIDDEN_TEXT, build
 
 FORMATS = {"json": "application/json", "html": "text/html", "pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -14,10 +14,11 @@ import threading
 import pytest
 from sqlalchemy import event, text
 
-from dialogue import db, ratelimit
+from dialogue import db
 from dialogue.extensions import socketio
-from tests.authz_table import COMMANDS, ROUTES
-from tests.world import PERSONAS, World, app_routes, cid, route_values, url_of
+from dialogue.web import ratelimit
+from tests.support.authz_table import COMMANDS, ROUTES
+from tests.support.world import PERSONAS, World, app_routes, cid, route_values, url_of
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 

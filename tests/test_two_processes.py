@@ -16,8 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from tests.live import LiveServer, add_steps, facilitator_session, joined_session, socket_client
-from tests.pg import fresh_database
+from tests.support.live import (
+    LiveServer,
+    add_steps,
+    facilitator_session,
+    joined_session,
+    socket_client,
+)
+from tests.support.pg import fresh_database
 from tests.test_voting_live import Acks, fire_together
 
 REDIS = "redis://127.0.0.1:6379/0"

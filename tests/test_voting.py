@@ -11,11 +11,20 @@ from sqlalchemy.exc import IntegrityError
 
 from dialogue import activities, db
 from dialogue.actors import Actor, hash_token
-from dialogue.commands import dispatch
-from dialogue.dialogues import join
+from dialogue.commands.core import dispatch
+from dialogue.commands.dialogues import join
 from dialogue.export.json_export import export_dialogue
-from dialogue.models import Contribution, Dialogue, Helper, Item, Participant, StaffCount, Step, Vote
-from dialogue.state import live_state
+from dialogue.models import (
+    Contribution,
+    Dialogue,
+    Helper,
+    Item,
+    Participant,
+    StaffCount,
+    Step,
+    Vote,
+)
+from dialogue.realtime.snapshot import live_state
 from tests.conftest import cid
 
 ITEMS = ["Bussit kulkevat harvoin", "Kirjasto on kiinni iltaisin", "Neuvoja saa vain netissä"]
@@ -196,11 +205,11 @@ def test_participants_only_vote_and_staff_only_run(make):
     assert not room.act(room.staff, "dot", step_id=room.step_id, item_id=a, delta=1)["ok"]
     assert not room.act(helper, "dot", step_id=room.step_id, item_id=a, delta=1)["ok"]
     phone = room.phone()
-    for name, payload in [("reveal_results", {"revealed": "1"}), ("close_voting", {"closed": "1"}),
+    for name, payload in [("reveal", {"revealed": "1"}), ("close_voting", {"closed": "1"}),
                           ("staff_count", {"item_id": a, "n_1": 5}), ("add_item", {"text": "x"}),
                           ("refresh_items", {}), ("set_item_hidden", {"item_id": a, "hidden": "1"})]:
         assert not room.act(phone, name, step_id=room.step_id, **payload)["ok"], name
-    for name, payload in [("reveal_results", {"revealed": "1"}), ("close_voting", {"closed": "1"})]:
+    for name, payload in [("reveal", {"revealed": "1"}), ("close_voting", {"closed": "1"})]:
         assert not room.act(helper, name, step_id=room.step_id, **payload)["ok"], name
     assert not room.step().revealed and not room.step().voting_closed
 
@@ -391,10 +400,10 @@ def test_hidden_results_until_revealed_but_staff_always_see(make):
     page = phone_http.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
     assert "vote-results" not in page
     console = make.facilitator_client(room.owner).get(f"/console/d/{room.dialogue.id}").get_data(as_text=True)
-    assert 'value="reveal_results"' in console
+    assert 'value="reveal"' in console
     screen_json = make.app.test_client().get(f"/s/{d.screen_token}/state").get_json()
     assert screen_json["step"]["results"] is None
-    assert room.act(room.staff, "reveal_results", step_id=room.step_id, revealed="1")["ok"]
+    assert room.act(room.staff, "reveal", step_id=room.step_id, revealed="1")["ok"]
     db.session.expire_all()
     d = db.session.get(Dialogue, room.dialogue.id)
     assert live_state(db.session, d, staff=False)["step"]["results"]["bars"][0]["value"] == 1
@@ -530,7 +539,7 @@ def test_phone_and_console_pages_render_every_kind(make, kind):
     assert console.status_code == 200
     html = console.get_data(as_text=True)
     assert 'value="close_voting"' in html and 'value="staff_count"' in html
-    assert 'value="reveal_results"' not in html  # only steps that hide results have the button
+    assert 'value="reveal"' not in html  # only steps that hide results have the button
 
 
 def test_dot_without_javascript_shows_remaining_dots(make):
@@ -580,8 +589,9 @@ def test_export_carries_results_for_every_kind(make):
 
 
 def test_voting_exports_validate_against_the_schema(make):
-    import jsonschema
     from pathlib import Path
+
+    import jsonschema
     schema = json.loads((Path(__file__).resolve().parent.parent / "docs" / "export.schema.json").read_text())
     room = Room(make, "dots")
     payloads = {"dots": {"delta": 1}, "stance": {"vote": "agree"}, "scale": {"rating": 4, "comment": "Hyvä"},

@@ -17,8 +17,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.live import LiveServer, add_steps, facilitator_session, joined_session, socket_client
-from tests.pg import fresh_database
+from tests.support.live import (
+    LiveServer,
+    add_steps,
+    facilitator_session,
+    joined_session,
+    socket_client,
+)
+from tests.support.pg import fresh_database
 
 PHONES = 120
 BUDGET, CAP = 3, 2

@@ -28,7 +28,9 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "dialogue" / "translations"
-LANGS = ("fi", "sv", "en")
+sys.path.insert(0, str(ROOT))
+from dialogue.config import LANGUAGES as LANGS  # noqa: E402
+
 KEYWORDS = ["_l", "lazy_gettext", "lazy_ngettext:1,2", "_ln:1,2"]
 # Header lines that change on every run; a catalog whose only change is these is left alone.
 VOLATILE = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date|Generated-By): .*\\n"$', re.M)

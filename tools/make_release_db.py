@@ -3,15 +3,21 @@
 Run once with that release checked out (`PYTHONPATH=. python tools/make_release_db.py`); the
 migration test upgrades the file it made to the newest schema and checks the data survived.
 """
-import shutil, uuid, tempfile, pathlib
+import pathlib
+import shutil
+import tempfile
+import uuid
+
 from flask_babel import force_locale
-from dialogue import create_app, db
-from dialogue.auth.accounts import create_facilitator
-from dialogue.dialogues import create_dialogue, join
-from dialogue.actors import Actor, hash_token
-from dialogue.commands import dispatch
-from dialogue.models import Participant, Dialogue
 from sqlalchemy import select
+
+from dialogue import create_app, db
+from dialogue.actors import Actor, hash_token
+from dialogue.auth.accounts import create_facilitator
+from dialogue.commands.core import dispatch
+from dialogue.commands.dialogues import create_dialogue, join
+from dialogue.models import Dialogue, Participant
+
 tmp = pathlib.Path(tempfile.mkdtemp())
 url = f"sqlite:///{tmp/'release.sqlite3'}"
 app = create_app({"TESTING": True, "INSTANCE_PATH": tmp, "SECRET_KEY": "x", "DATABASE_URL": url,

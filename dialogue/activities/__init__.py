@@ -1,4 +1,13 @@
-"""Activity kinds. Importing this package registers every kind."""
-from . import commitments, feedback, info, notes, prompt  # noqa: F401  (registration by import)
-from . import dots, poll, questions, rank, scale, stance  # noqa: F401  (voting kinds)
-from .base import REGISTRY, Activity, get, register  # noqa: F401
+"""Activity kinds: `base.py` declares the interface; every other module here is one kind
+and registers itself on import. Adding a kind is adding a module (and its templates)."""
+import importlib
+import pkgutil
+
+from dialogue.activities.base import REGISTRY, Activity, get, of_kind, register  # noqa: F401
+
+#: Modules here that are shared code, not a kind of their own.
+SHARED = {"base", "voting"}
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name not in SHARED:
+        importlib.import_module(f"{__name__}.{_module.name}")

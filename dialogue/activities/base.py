@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from ..actors import Actor
-from ..models import Step
+from dialogue.actors import Actor
+from dialogue.export.blocks import Blocks, item_results, top_items
+from dialogue.models import Step
 
 REGISTRY: dict[str, "Activity"] = {}
 
@@ -23,7 +25,14 @@ def register(cls: type["Activity"]) -> type["Activity"]:
 
 
 def get(kind: str) -> "Activity":
+    """The activity of a kind that exists (a step's kind is validated when it is made)."""
     return REGISTRY[kind]
+
+
+def of_kind(kind: str) -> "Activity":
+    """The activity of `kind`, or the generic one for a kind this installation does not have
+    (a report of an older or imported dialogue)."""
+    return REGISTRY.get(kind) or Activity()
 
 
 class Activity:
@@ -38,6 +47,8 @@ class Activity:
     staff_template: ClassVar[str | None] = None
     #: Whether participants write in this step (the screen/console shows a wall).
     collects_contributions: ClassVar[bool] = False
+    #: Whether its cards have owners who accept them (a decision-maker's helper page offers them).
+    owners_accept: ClassVar[bool] = False
 
     def label(self) -> str:
         """The kind's name for the facilitator, translated."""
@@ -72,6 +83,31 @@ class Activity:
         """JSON for the screen and the console (aggregates only, never who did what)."""
         return {}
 
-    def export(self, s: Session, step: Step) -> dict[str, Any]:
-        """This step's part of the JSON export beyond kind and texts."""
+    def makes_own_cards(self, step: Step) -> bool:
+        """Whether this step makes cards of its own that a later meeting can follow up."""
+        return False
+
+    def owner_view(self, s: Session, step: Step) -> dict[str, Any]:
+        """Template variables of the cards an owner accepts (only when `owners_accept`)."""
         return {}
+
+    def export(self, s: Session, step: Step) -> dict[str, Any]:
+        """This step's part of the JSON export beyond kind and texts (the report model's step)."""
+        return {}
+
+    def summary_points(self, step: dict[str, Any]) -> list[str]:
+        """Plain-language sentences for the report's summary, read from the report model's `step`.
+        The default names the item with the most support, if the step has counted items."""
+        top = top_items(step, 1)
+        if not top:
+            return []
+        text, value, _what = top[0]
+        return [_("In “%(step)s” the most support went to “%(item)s” (%(n)s).",
+                  step=step["title"], item=text, n=f"{value:g}")]
+
+    def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
+        """This step's results in a report: facts, tables (also the XLSX/CSV columns) and a
+        chart, read from the report model's `step` (what `export` gave). The default lays
+        out any results of items with counts generically."""
+        if isinstance(step.get("results"), dict):
+            item_results(step, blocks)

@@ -10,18 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..actors import EVERYONE_WHO_WRITES, HELPER, FACILITATOR
-from ..commands import CommandContext, command
-from ..models import Contribution, Dialogue, Step
-from ..synthesis import pii
-from ..textclean import InvalidInput, clean_int, clean_text
-from .base import Activity, register
+from dialogue.activities.base import Activity, register
+from dialogue.actors import EVERYONE_WHO_WRITES, STAFF
+from dialogue.commands.core import CommandContext, command
+from dialogue.export.blocks import Blocks, Table
+from dialogue.models import Contribution, Dialogue, Step
+from dialogue.synthesis import pii
+from dialogue.textclean import InvalidInput, clean_int, clean_text
 
 STATUSES = ("proposed", "accepted", "in_progress", "done", "dropped")
-STAFF = frozenset({HELPER, FACILITATOR})
 
 
 def status_labels() -> dict[str, Any]:
@@ -66,9 +67,17 @@ class Commitments(Activity):
     key = "commitments"
     participant_template = "activities/commitments.html"
     staff_template = "activities/commitments_staff.html"
+    owners_accept = True
 
     def label(self):
         return _l("Commitments")
+
+    def makes_own_cards(self, step):
+        return not step.config.get("follow_up")  # a follow-up's step shows another meeting's cards
+
+    def owner_view(self, s, step):
+        """The cards a decision-maker's helper page shows to accept (unmasked: staff see them)."""
+        return {"cards": [card_json(c, masked=False) for c in cards(s, step)], "status_labels": status_labels()}
 
     def default_config(self) -> dict[str, Any]:
         # follow_up: a follow-up meeting showing each commitment's status.
@@ -92,6 +101,17 @@ class Commitments(Activity):
 
     def export(self, s, step):
         return {"commitments": [card_json(c, masked=True) for c in cards(s, step)]}
+
+    def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
+        """This step's result tables and chart in a report (see `dialogue.export.blocks`)."""
+        from dialogue.activities.commitments import status_labels
+        labels = status_labels()  # the statuses in the report's language, not their keys
+        cards = step.get("commitments") or []
+        if cards:
+            blocks.tables.append(Table(
+                _("Commitments"), [_("What"), _("Who"), _("By when"), _("Status"), _("What was done")],
+                [[c["text"], c.get("who", ""), c.get("due", ""), str(labels.get(c.get("status"), c.get("status", ""))),
+                  c.get("status_note", "")] for c in cards], key="commitments"))
 
 
 def _card(ctx: CommandContext) -> Contribution:

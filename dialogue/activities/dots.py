@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l, lazy_ngettext
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
-from ..commands import CommandContext, command
-from ..synthesis import tally
-from ..textclean import InvalidInput, clean_int
-from . import voting
-from .base import register
+from dialogue.activities import voting
+from dialogue.activities.base import register
+from dialogue.actors import PARTICIPANTS_ONLY
+from dialogue.commands.core import CommandContext, command
+from dialogue.synthesis import tally
+from dialogue.textclean import InvalidInput, clean_int
 
 MAX_DOTS = 50
 
@@ -72,7 +74,7 @@ class Dots(voting.VotingActivity):
                                    str(lazy_ngettext("%(num)s dot", "%(num)s dots", i["dots"]["total"]))) for i in ranked]}
 
 
-@command("dot", roles=voting.PARTICIPANTS)
+@command("dot", roles=PARTICIPANTS_ONLY)
 def dot(ctx: CommandContext) -> dict:
     """Put one dot on an item (delta 1) or take one back (delta -1)."""
     step = voting.voting_step(ctx, "dots")

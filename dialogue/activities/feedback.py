@@ -11,21 +11,24 @@ The comment is a contribution of the step (masked in exports, never on the scree
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ..actors import FACILITATOR, HELPER, PARTICIPANT
-from ..commands import CommandContext, command
-from ..models import Contribution, Item, StaffCount, Step, Vote
-from ..synthesis import pii, tally
-from ..textclean import clean_int, clean_text
-from .base import Activity, register
+from dialogue.activities.base import Activity, register
+from dialogue.actors import PARTICIPANTS_ONLY, STAFF
+from dialogue.commands.core import CommandContext, command
+from dialogue.export.blocks import Blocks, Table, chart_ident, key_label, split_text
+from dialogue.models import Contribution, Dialogue, Item, StaffCount, Step, Vote
+from dialogue.synthesis import charts, pii, tally
+from dialogue.textclean import clean_int, clean_text
 
 VALUES = (1, 2, 3, 4, 5)
 COMMENT_LENGTH = 500
-STAFF = frozenset({HELPER, FACILITATOR})
 
 
 def questions() -> dict[str, Any]:
@@ -132,6 +135,36 @@ class Feedback(Activity):
                 "contributions": [{"id": c.id, "text": pii.mask(c.text), "entered_by_staff": c.source == "staff",
                                    "theme_id": c.theme_id} for c in comments(s, step)]}
 
+    def summary_points(self, step):
+        """How the closing survey went: the share answering 4 or 5 per question."""
+        out = []
+        results = step.get("results")
+        for q in results.get("questions") or [] if isinstance(results, dict) else []:
+            if not q["count"]:
+                continue
+            high = sum(q["distribution"]["total"][3:])
+            out.append(_("“%(question)s” %(share)s %% answered 4 or 5 (mean %(mean)s, %(n)s answers).",
+                         question=q["text"].rstrip("."), share=round(100 * high / q["count"]),
+                         mean=f"{q['mean']:.1f}", n=q["count"]))
+        return out
+
+    def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
+        """This step's result tables and chart in a report (see `dialogue.export.blocks`)."""
+        res = step["results"]
+        labels = res["scale"]["labels"]
+        blocks.facts.append((key_label("respondents"), split_text(res["respondents"])))
+        rows = []
+        for q in res["questions"]:
+            rows.append([q["text"], *q["distribution"]["total"], q["count"],
+                         "" if q["mean"] is None else q["mean"]])
+        blocks.tables.append(Table(_("Answers per question"),
+                                   [_("Question"), *[f"{i + 1} {label}" for i, label in enumerate(labels)],
+                                    _("Answers"), _("Mean")], rows, key="results"))
+        blocks.chart = charts.distribution_chart(
+            [(q["text"], q["distribution"]["total"]) for q in res["questions"]],
+            title=step["title"], scale_labels=labels, mean_label=_("mean"), answers_label=_("answers"),
+            ident=chart_ident(step))
+
 
 def _answers(ctx: CommandContext, step: Step) -> dict[str, int]:
     answers = {}
@@ -143,7 +176,7 @@ def _answers(ctx: CommandContext, step: Step) -> dict[str, int]:
     return answers
 
 
-@command("give_feedback", roles=frozenset({PARTICIPANT}))
+@command("give_feedback", roles=PARTICIPANTS_ONLY)
 def give_feedback(ctx: CommandContext) -> dict:
     """A participant answers the closing survey (again: the new answers replace the old)."""
     step = ctx.open_step(kind="feedback")
@@ -190,3 +223,18 @@ def respondent_count(s, step: Step) -> int:
     """How many people answered the survey (phones plus paper forms staff said they had)."""
     return tally.participants(s, step.id)["total"]
 
+
+def answer_counts(s: Session, d: Dialogue) -> dict[str, list[int]]:
+    """Answers per value (1..5) per question key over a dialogue's closing surveys (the project
+    report sums these over dialogues; a purged dialogue's come from its kept summary)."""
+    out: dict[str, list[int]] = defaultdict(lambda: [0] * len(VALUES))
+    if d.purged_at is not None:
+        for step in (d.summary or {}).get("steps", []):
+            if step.get("kind") == Feedback.key:
+                for q in (step.get("results") or {}).get("questions", []):
+                    out[q["key"]] = [a + b for a, b in zip(out[q["key"]], q["counts"])]
+        return out
+    for step in s.scalars(select(Step).where(Step.dialogue_id == d.id, Step.kind == Feedback.key)):
+        for q in results(s, step)["questions"]:
+            out[q["key"]] = [a + b for a, b in zip(out[q["key"]], q["distribution"]["total"])]
+    return out

@@ -12,11 +12,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..actors import EVERYONE_WHO_WRITES
-from ..commands import CommandContext, command
-from ..models import Acknowledgement, Contribution, Step
-from ..synthesis import pii
-from .base import Activity, get, register
+from dialogue.activities.base import Activity, get, register
+from dialogue.actors import EVERYONE_WHO_WRITES
+from dialogue.commands.core import CommandContext, command
+from dialogue.models import Acknowledgement, Contribution, Step
+from dialogue.synthesis import pii
 
 
 def source(s, step: Step) -> Step | None:

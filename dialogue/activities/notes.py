@@ -16,12 +16,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..actors import STAFF
-from ..commands import CommandContext, command
-from ..models import Contribution, Step, Theme
-from ..synthesis import pii
-from ..textclean import clean_int, clean_text
-from .base import Activity, register
+from dialogue.activities.base import Activity, register
+from dialogue.actors import STAFF
+from dialogue.commands.core import CommandContext, command
+from dialogue.models import Contribution, Theme
+from dialogue.synthesis import pii
+from dialogue.textclean import clean_int, clean_text
 
 MAX_LENGTH = 2000
 FEED_LIMIT = 50
@@ -82,7 +82,7 @@ def note(ctx: CommandContext) -> dict:
     if ctx.payload.get("step_id") not in (None, ""):
         step = ctx.step()
     else:
-        step = ctx.s.get(Step, ctx.dialogue.current_step_id) if ctx.dialogue.current_step_id else None
+        step = ctx.dialogue.current_step
         if step is None:
             ctx.fail(_l("No step is on. Choose the step the note is about."))
     text = clean_text(ctx.payload.get("text"), MAX_LENGTH)

@@ -7,13 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..commands import CommandContext, command
-from ..synthesis import tally
-from ..textclean import InvalidInput, clean_int
-from . import voting
-from .base import register
+from dialogue.activities import voting
+from dialogue.activities.base import register
+from dialogue.actors import PARTICIPANTS_ONLY
+from dialogue.commands.core import CommandContext, command
+from dialogue.export.blocks import (
+    Blocks,
+    Table,
+    participants_fact,
+    percent,
+    ranked_bars,
+    split_cells,
+    split_columns,
+)
+from dialogue.synthesis import tally
+from dialogue.textclean import InvalidInput, clean_int
 
 
 def max_choices(step, options: int) -> int:
@@ -64,8 +75,18 @@ class Poll(voting.VotingActivity):
                                    f'{i["votes"]["total"]} ({round(100 * i["share"])} %)')
                          for i in results["items"]]}
 
+    def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
+        """This step's result tables and chart in a report (see `dialogue.export.blocks`)."""
+        res = step["results"]
+        participants_fact(res, blocks)
+        rows = [[i["text"], *split_cells(i["votes"]), percent(i.get("share"))] for i in res.get("items") or []]
+        if rows:
+            blocks.tables.append(Table(_("Results"), [_("Option"), *split_columns(_("Votes")), _("Share of voters")],
+                                       rows, key="results", splits=(1,)))
+        ranked_bars(step, blocks, "votes", _("votes"))
 
-@command("poll_vote", roles=voting.PARTICIPANTS)
+
+@command("poll_vote", roles=PARTICIPANTS_ONLY)
 def poll_vote(ctx: CommandContext) -> dict:
     """Answer a poll: `choice` is one option id, or a list of them in a multiple-choice poll."""
     step = voting.voting_step(ctx, "poll")

@@ -10,12 +10,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..actors import EVERYONE_WHO_WRITES, PARTICIPANT
-from ..commands import CommandContext, command
-from ..models import Contribution
-from ..synthesis import pii
-from ..textclean import clean_int, clean_text
-from .base import Activity, register
+from dialogue.activities.base import Activity, register
+from dialogue.actors import EVERYONE_WHO_WRITES, PARTICIPANTS_ONLY
+from dialogue.commands.core import CommandContext, command
+from dialogue.models import Contribution
+from dialogue.synthesis import pii
+from dialogue.textclean import clean_int, clean_text
 
 MAX_LENGTH = 1000
 #: Headings of the methods' report sections a prompt's answers can go under
@@ -73,7 +73,7 @@ class Prompt(Activity):
         they may still share (a reflection note shared later, in the next reflection)."""
         if not step.config.get("private_notes") or actor is None or actor.participant_id is None:
             return []
-        from ..models import Step
+        from dialogue.models import Step
         earlier = select(Step.id).where(Step.dialogue_id == step.dialogue_id, Step.kind == "prompt",
                                         Step.position < step.position)
         rows = s.scalars(select(Contribution).where(
@@ -123,7 +123,7 @@ def contribute(ctx: CommandContext) -> dict:
     return {"id": c.id, "message": str(message)}
 
 
-@command("share_note", roles={PARTICIPANT})
+@command("share_note", roles=PARTICIPANTS_ONLY)
 def share_note(ctx: CommandContext) -> dict:
     """The author shares their own private note, anonymously, with the group."""
     contribution_id = clean_int(ctx.payload.get("contribution_id"), 1, 2**31)

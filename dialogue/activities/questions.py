@@ -9,15 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l, lazy_ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select, update
 
-from ..commands import AFTERWARDS, CommandContext, command
-from ..models import Item, Signal
-from ..synthesis import tally
-from ..textclean import clean_text
-from . import voting
-from .base import register
+from dialogue.activities import voting
+from dialogue.activities.base import register
+from dialogue.actors import EVERYONE_WHO_WRITES, FACILITATOR_ONLY, PARTICIPANTS_ONLY
+from dialogue.commands.core import AFTERWARDS, CommandContext, command
+from dialogue.export.blocks import (
+    Blocks,
+    Table,
+    key_label,
+    participants_fact,
+    ranked_bars,
+    split_cells,
+    split_columns,
+)
+from dialogue.models import Item, Signal
+from dialogue.synthesis import tally
+from dialogue.textclean import clean_text
 
 QUESTION_MAX = 300
 QUESTIONS_PER_PARTICIPANT = 10
@@ -111,8 +123,22 @@ class Questions(voting.VotingActivity):
             state["not_understood"] = signal_counts(s, step.id)["active"]
         return state
 
+    def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
+        """This step's result tables and chart in a report (see `dialogue.export.blocks`)."""
+        res = step["results"]
+        participants_fact(res, blocks)
+        nu = res.get("not_understood") or {}
+        if nu.get("presses"):
+            blocks.facts.append((key_label("not_understood"), nu["presses"]))
+        rows = [[i["text"], *split_cells(i["upvotes"]), _("yes") if i.get("answered") else ""]
+                for i in res.get("items") or []]
+        if rows:
+            blocks.tables.append(Table(_("Questions"), [_("Question"), *split_columns(_("Upvotes")), _("Answered")],
+                                       rows, key="results", splits=(1,)))
+        ranked_bars(step, blocks, "upvotes", _("upvotes"))
 
-@command("ask", roles=voting.EVERYONE)
+
+@command("ask", roles=EVERYONE_WHO_WRITES)
 def ask(ctx: CommandContext) -> dict:
     """Send a question (staff: one asked on paper or aloud, shown at once)."""
     step = voting.voting_step(ctx, "questions")
@@ -132,7 +158,7 @@ def ask(ctx: CommandContext) -> dict:
     return {"item_id": item.id, "pending": pending, "message": str(message)}
 
 
-@command("upvote", roles=voting.PARTICIPANTS)
+@command("upvote", roles=PARTICIPANTS_ONLY)
 def upvote(ctx: CommandContext) -> dict:
     """Upvote another participant's question (`on` false takes the upvote back)."""
     step = voting.voting_step(ctx, "questions")
@@ -140,21 +166,21 @@ def upvote(ctx: CommandContext) -> dict:
     participant_id = voting.lock_voter(ctx)
     if item.participant_id == participant_id:
         ctx.fail(_l("You cannot upvote your own question."))
-    on = voting.truthy(ctx.payload.get("on", True))
+    on = voting.clean_bool(ctx.payload.get("on", True))
     voting.set_vote(ctx.s, step, item, participant_id, 1 if on else None)
     ctx.changed(step, tally=True)
     message = _l("Upvoted.") if on else _l("Upvote taken back.")
     return {"item_id": item.id, "upvoted": on, "message": str(message)}
 
 
-@command("not_understood", roles=voting.PARTICIPANTS)
+@command("not_understood", roles=PARTICIPANTS_ONLY)
 def not_understood(ctx: CommandContext) -> dict:
     """Press (or release) "I didn't understand": the facilitator sees only the count."""
     step = voting.voting_step(ctx, "questions")
     if not step.config.get("not_understood", True):
         ctx.fail(_l("This step does not have this button."))
     participant_id = voting.lock_voter(ctx)
-    on = voting.truthy(ctx.payload.get("on", True))
+    on = voting.clean_bool(ctx.payload.get("on", True))
     mine = _my_signal(ctx.s, step.id, participant_id)
     if on and mine is None:
         ctx.s.add(Signal(step_id=step.id, participant_id=participant_id, kind=NOT_UNDERSTOOD))
@@ -165,7 +191,7 @@ def not_understood(ctx: CommandContext) -> dict:
     return {"on": on, "message": str(message)}
 
 
-@command("clear_not_understood", roles=voting.FACILITATOR_ONLY, audit=True, when=AFTERWARDS)
+@command("clear_not_understood", roles=FACILITATOR_ONLY, audit=True, when=AFTERWARDS)
 def clear_not_understood(ctx: CommandContext) -> dict:
     """Set the "I didn't understand" count back to zero (after explaining again)."""
     step = ctx.step()
@@ -175,7 +201,7 @@ def clear_not_understood(ctx: CommandContext) -> dict:
     return {"message": str(_l("The count is back to zero."))}
 
 
-@command("question_state", roles=voting.FACILITATOR_ONLY, audit=True, when=AFTERWARDS)
+@command("question_state", roles=FACILITATOR_ONLY, audit=True, when=AFTERWARDS)
 def question_state(ctx: CommandContext) -> dict:
     """Mark a question answered (or not), or highlight it on the screen (one at a time)."""
     item = voting._staff_item(ctx)
@@ -183,11 +209,11 @@ def question_state(ctx: CommandContext) -> dict:
     if step.kind != "questions":
         ctx.fail(_l("This step has no questions."))
     if "answered" in ctx.payload:
-        item.answered = voting.truthy(ctx.payload.get("answered"))
+        item.answered = voting.clean_bool(ctx.payload.get("answered"))
         if item.answered:
             item.highlighted = False
     if "highlighted" in ctx.payload:
-        on = voting.truthy(ctx.payload.get("highlighted"))
+        on = voting.clean_bool(ctx.payload.get("highlighted"))
         if on:
             ctx.s.execute(update(Item).where(Item.step_id == step.id).values(highlighted=False))
             ctx.s.refresh(item)

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l, lazy_ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
-from ..commands import CommandContext, command
-from ..synthesis import tally
-from ..textclean import InvalidInput, clean_int
-from . import voting
-from .base import register
+from dialogue.activities import voting
+from dialogue.activities.base import register
+from dialogue.actors import PARTICIPANTS_ONLY
+from dialogue.commands.core import CommandContext, command
+from dialogue.export.blocks import (
+    Blocks,
+    Table,
+    participants_fact,
+    ranked_bars,
+    split_cells,
+    split_columns,
+)
+from dialogue.synthesis import tally
+from dialogue.textclean import InvalidInput, clean_int
 
 MAX_K = 10
 
@@ -76,8 +87,21 @@ class Rank(voting.VotingActivity):
         return {"bars": [tally.bar(i["text"], i["score"]["total"], top,
                                    str(lazy_ngettext("%(num)s point", "%(num)s points", i["score"]["total"]))) for i in ranked]}
 
+    def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
+        """This step's result tables and chart in a report (see `dialogue.export.blocks`)."""
+        res = step["results"]
+        participants_fact(res, blocks)
+        k = int(res.get("k") or 0)
+        rows = [[i["text"], *split_cells(i["score"]), *((i.get("places") or {}).get("total") or [0] * k)]
+                for i in res.get("items") or []]
+        if rows:
+            blocks.tables.append(Table(_("Results"), [_("Item"), *split_columns(_("Points")),
+                                                      *[_("Place %(n)s", n=n + 1) for n in range(k)]],
+                                       rows, key="results", splits=(1,)))
+        ranked_bars(step, blocks, "score", _("points"))
 
-@command("rank", roles=voting.PARTICIPANTS)
+
+@command("rank", roles=PARTICIPANTS_ONLY)
 def rank(ctx: CommandContext) -> dict:
     """Send a ranking: `place_1` .. `place_k` are item ids (the first place is needed)."""
     step = voting.voting_step(ctx, "rank")

@@ -9,15 +9,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import get_locale, lazy_gettext as _l, lazy_ngettext
+from flask_babel import get_locale, lazy_ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..commands import CommandContext, command
-from ..models import Contribution
-from ..synthesis import pii, tally
-from ..textclean import InvalidInput, clean_int, clean_text
-from . import voting
-from .base import register
+from dialogue.activities import voting
+from dialogue.activities.base import register
+from dialogue.actors import PARTICIPANTS_ONLY
+from dialogue.commands.core import CommandContext, command
+from dialogue.export.blocks import (
+    Blocks,
+    Table,
+    chart_ident,
+    is_split,
+    participants_fact,
+)
+from dialogue.models import Contribution
+from dialogue.synthesis import charts, pii, tally
+from dialogue.textclean import InvalidInput, clean_int, clean_text
 
 VALUES = (1, 2, 3, 4, 5)
 # Faces found in common fonts (also DejaVu Sans), so no phone shows an empty box.
@@ -163,8 +173,29 @@ class Scale(voting.VotingActivity):
                     for o, k in zip(options, c["distribution"]["total"])]})
         return {"bars": bars, "groups": groups}
 
+    def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
+        """This step's result tables and chart in a report (see `dialogue.export.blocks`)."""
+        res = step["results"]
+        participants_fact(res, blocks)
+        labels = [str(x) for x in res.get("labels") or []] or [str(v) for v in res.get("scale", range(1, 6))]
+        rows, chart_rows, comments = [], [], []
+        for item in res.get("items") or []:
+            for c in item.get("criteria") or []:
+                name = f"{item['text']} – {c['label']}" if c.get("label") else item["text"]
+                count = c["count"]["total"] if is_split(c.get("count")) else c.get("count", 0)
+                rows.append([name, *c["distribution"]["total"], count, "" if c.get("mean") is None else c["mean"]])
+                chart_rows.append((name, c["distribution"]["total"]))
+            comments += [[item["text"], com["text"]] for com in item.get("comments") or []]
+        if rows:
+            blocks.tables.append(Table(_("Ratings"), [_("Item"), *[f"{i + 1} {label}" for i, label in enumerate(labels)],
+                                                      _("Answers"), _("Mean")], rows, key="results"))
+        if comments:
+            blocks.tables.append(Table(_("Comments"), [_("Item"), _("Comment")], comments, key="comments"))
+        blocks.chart = charts.distribution_chart(chart_rows, title=step["title"], scale_labels=labels,
+                                                 mean_label=_("mean"), answers_label=_("answers"), ident=chart_ident(step))
 
-@command("rate", roles=voting.PARTICIPANTS)
+
+@command("rate", roles=PARTICIPANTS_ONLY)
 def rate(ctx: CommandContext) -> dict:
     """Rate one item on the step's criteria (1–5 each), with an optional comment; revotes replace."""
     step = voting.voting_step(ctx, "scale")

@@ -9,15 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..commands import CommandContext, command
-from ..models import Item
-from ..synthesis import tally
-from ..textclean import clean_text
-from . import voting
-from .base import register
+from dialogue.activities import voting
+from dialogue.activities.base import register
+from dialogue.actors import PARTICIPANTS_ONLY
+from dialogue.commands.core import CommandContext, command
+from dialogue.export.blocks import (
+    Blocks,
+    Table,
+    chart_ident,
+    participants_fact,
+    percent,
+    split_cells,
+    split_columns,
+)
+from dialogue.models import Item
+from dialogue.synthesis import charts, tally
+from dialogue.textclean import clean_text
 
 AGREE, DISAGREE, PASS = 1, -1, 0
 VALUES = {"agree": AGREE, "disagree": DISAGREE, "pass": PASS}
@@ -99,8 +110,25 @@ class Stance(voting.VotingActivity):
                 for name in VALUES]})
         return {"bars": [], "groups": groups}
 
+    def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
+        """This step's result tables and chart in a report (see `dialogue.export.blocks`)."""
+        res = step["results"]
+        participants_fact(res, blocks)
+        items = res.get("items") or []
+        rows = [[i["text"], *split_cells(i["agree"]), *split_cells(i["disagree"]), *split_cells(i["pass"]),
+                 percent((i.get("shares") or {}).get("agree")), percent((i.get("shares") or {}).get("disagree"))]
+                for i in items]
+        if rows:
+            blocks.tables.append(Table(_("Results"), [_("Statement"), *split_columns(_("Agree")),
+                                                      *split_columns(_("Disagree")), *split_columns(_("Pass")),
+                                                      _("Agree %"), _("Disagree %")], rows, key="results",
+                                       splits=(1, 4, 7)))
+        blocks.chart = charts.diverging_chart(
+            [(i["text"], i["agree"]["total"], i["disagree"]["total"], i["pass"]["total"]) for i in items],
+            title=step["title"], labels=(_("agree"), _("disagree"), _("pass")), ident=chart_ident(step))
 
-@command("stance", roles=voting.PARTICIPANTS)
+
+@command("stance", roles=PARTICIPANTS_ONLY)
 def stance(ctx: CommandContext) -> dict:
     """Agree, disagree or pass on a statement; a second answer replaces the first."""
     step = voting.voting_step(ctx, "stance")
@@ -114,7 +142,7 @@ def stance(ctx: CommandContext) -> dict:
     return {"item_id": item.id, "vote": name, "message": str(_l("Saved."))}
 
 
-@command("add_statement", roles=voting.PARTICIPANTS)
+@command("add_statement", roles=PARTICIPANTS_ONLY)
 def add_statement(ctx: CommandContext) -> dict:
     """A participant adds a statement for everyone to answer (moderated first if so set)."""
     step = voting.voting_step(ctx, "stance")

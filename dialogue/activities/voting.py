@@ -20,20 +20,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..actors import EVERYONE_WHO_WRITES, FACILITATOR, HELPER, PARTICIPANT, Actor
-from ..commands import AFTERWARDS, CommandContext, command
-from ..models import Contribution, Item, Participant, StaffCount, Step, Vote
-from ..synthesis import pii, tally
-from ..textclean import InvalidInput, clean_int, clean_text
-from .base import Activity
+from dialogue.activities.base import Activity
+from dialogue.actors import FACILITATOR_ONLY, STAFF, Actor
+from dialogue.commands.core import AFTERWARDS, CommandContext, command
+from dialogue.models import Contribution, Item, Participant, StaffCount, Step, Vote
+from dialogue.synthesis import pii, tally
+from dialogue.textclean import InvalidInput, clean_bool, clean_int, clean_text
 
 ITEM_MAX = 500
 MAX_ITEMS = 200
 MAX_STAFF_COUNT = 10000
-FACILITATOR_ONLY = frozenset({FACILITATOR})
-STAFF = frozenset({FACILITATOR, HELPER})
-PARTICIPANTS = frozenset({PARTICIPANT})
-EVERYONE = EVERYONE_WHO_WRITES
 
 
 # -- items ------------------------------------------------------------------------
@@ -108,7 +104,7 @@ def sync_items(s: Session, step: Step) -> int:
         text_of = (lambda c: c.text)
         if source.kind == "commitments":
             # Commitment cards (in a follow-up, the followed dialogue's), e.g. to rate how clear each is.
-            from .commitments import cards_query, item_text
+            from dialogue.activities.commitments import cards_query, item_text
             rows = s.scalars(cards_query(s, source, hidden=True))
             text_of = item_text
         else:
@@ -212,13 +208,6 @@ def clear_votes(s: Session, step_id: int, participant_id: int) -> None:
 def results_visible(step: Step, *, staff: bool) -> bool:
     """Staff always see results; others once revealed, or at once if the step does not hide them."""
     return staff or step.revealed or not step.config.get("hide_results", False)
-
-
-def truthy(value: Any) -> bool:
-    """A form or JSON flag: "1", "true", "on", True are yes; "", "0", None, False are no."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "on", "yes")
-    return bool(value)
 
 
 # -- the base class --------------------------------------------------------------
@@ -340,7 +329,7 @@ class VotingActivity(Activity):
 # -- staff commands shared by every voting kind --------------------------------------
 
 def _voting_step(ctx: CommandContext) -> tuple[Step, VotingActivity]:
-    from . import get
+    from dialogue.activities import get
     step = ctx.step()
     activity = get(step.kind)
     if not isinstance(activity, VotingActivity):
@@ -361,17 +350,10 @@ def _staff_item(ctx: CommandContext) -> Item:
 def _set_step_switch(ctx: CommandContext, attribute: str, key: str, on_message, off_message) -> dict:
     """Set a voting step's on/off switch (`attribute`) from the payload's `key`; everyone sees it."""
     step, _activity = _voting_step(ctx)
-    value = truthy(ctx.payload.get(key))
+    value = clean_bool(ctx.payload.get(key))
     setattr(step, attribute, value)
     ctx.changed(everyone=True, tally=True)
     return {"step_id": step.id, key: value, "message": str(on_message if value else off_message)}
-
-
-@command("reveal_results", roles=FACILITATOR_ONLY, audit=True, when=AFTERWARDS)
-def reveal_results(ctx: CommandContext) -> dict:
-    """Show (or hide again) a step's results to participants and on the screen."""
-    return _set_step_switch(ctx, "revealed", "revealed",
-                            _l("The results are shown."), _l("The results are hidden."))
 
 
 @command("close_voting", roles=FACILITATOR_ONLY, audit=True)
@@ -410,7 +392,7 @@ def add_item(ctx: CommandContext) -> dict:
 def set_item_hidden(ctx: CommandContext) -> dict:
     """Hide an item from voting, the screen and the export (or restore it)."""
     item = _staff_item(ctx)
-    item.hidden = truthy(ctx.payload.get("hidden"))
+    item.hidden = clean_bool(ctx.payload.get("hidden"))
     if item.hidden:
         item.highlighted = False
     ctx.changed(tally=True)
@@ -421,7 +403,7 @@ def set_item_hidden(ctx: CommandContext) -> dict:
 def moderate_item(ctx: CommandContext) -> dict:
     """Approve a participant's statement or question (others see it), or reject it (hidden)."""
     item = _staff_item(ctx)
-    approve = truthy(ctx.payload.get("approve"))
+    approve = clean_bool(ctx.payload.get("approve"))
     item.pending = False
     item.hidden = not approve
     ctx.changed(tally=True)

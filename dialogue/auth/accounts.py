@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import db
-from ..models import Facilitator
+from dialogue import db
+from dialogue.models import Facilitator
 
 # A hash to compare against when the e-mail is unknown, so that timing does not
 # tell which addresses have accounts.

@@ -4,15 +4,14 @@ from __future__ import annotations
 import time
 from functools import wraps
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from .. import ratelimit
-from ..actors import current_facilitator_id
-from .accounts import authenticate, normalise_email
-from .forms import LoginForm
-
-bp = Blueprint("auth", __name__)
+from dialogue.actors import current_facilitator_id
+from dialogue.auth import bp
+from dialogue.auth.accounts import authenticate, normalise_email
+from dialogue.auth.forms import LoginForm
+from dialogue.web import ratelimit
 
 LOGIN_LIMIT = 5
 LOGIN_WINDOW = 300

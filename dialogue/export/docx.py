@@ -15,11 +15,12 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from flask_babel import gettext as _
 
-from ..synthesis.charts import Chart
-from .content import Table, compact, step_blocks
-from .html import language_name
-from .report import contribution_groups
-from .summary import group_label, role_label
+from dialogue.export.blocks import Table, compact
+from dialogue.export.content import step_blocks
+from dialogue.export.html import language_name
+from dialogue.export.report import contribution_groups
+from dialogue.export.summary import group_label, role_label
+from dialogue.synthesis.charts import Chart
 
 CHART_WIDTH = Cm(16)
 

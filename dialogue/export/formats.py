@@ -7,8 +7,8 @@ from typing import Any, Callable
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from ..models import Dialogue
-from .report import build_report
+from dialogue.export.report import build_report
+from dialogue.models import Dialogue
 
 
 @dataclass(frozen=True)
@@ -20,32 +20,32 @@ class Format:
 
 
 def _json(model):
-    from .json_export import render_json
+    from dialogue.export.json_export import render_json
     return render_json(model)
 
 
 def _html(model):
-    from .html import render_html
+    from dialogue.export.html import render_html
     return render_html(model)
 
 
 def _pdf(model):
-    from .pdf import render_pdf
+    from dialogue.export.pdf import render_pdf
     return render_pdf(model)
 
 
 def _docx(model):
-    from .docx import render_docx
+    from dialogue.export.docx import render_docx
     return render_docx(model)
 
 
 def _xlsx(model):
-    from .tabular import render_xlsx
+    from dialogue.export.tabular import render_xlsx
     return render_xlsx(model)
 
 
 def _csv(model):
-    from .tabular import render_csv_zip
+    from dialogue.export.tabular import render_csv_zip
     return render_csv_zip(model)
 
 

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import render_template
 
-from ..i18n import LANGUAGE_NAMES
-from .content import compact, step_blocks
-from .report import contribution_groups
-from .summary import group_label, role_label
+from dialogue.export.blocks import compact
+from dialogue.export.content import step_blocks
+from dialogue.export.report import contribution_groups
+from dialogue.export.summary import group_label, role_label
+from dialogue.web.i18n import LANGUAGE_NAMES
 
 STYLESHEET = Path(__file__).resolve().parent.parent.parent / "static" / "css" / "report.css"
 

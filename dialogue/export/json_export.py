@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..models import Dialogue
-from .report import SCHEMA, build_report
+from dialogue.export.report import SCHEMA, build_report
+from dialogue.models import Dialogue
 
 __all__ = ["SCHEMA", "export_dialogue", "render_json"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from .html import render_document
+from dialogue.export.html import render_document
 
 # WeasyPrint logs every CSS property it does not know (e.g. in the shared sheet) as a warning.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -17,7 +17,9 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 def html_to_pdf(document: str) -> bytes:
     """PDF bytes of a self-contained HTML document (no external requests are made)."""
-    from weasyprint import HTML  # imported late: it loads Pango, which the rest of the app never needs
+    from weasyprint import (
+        HTML,  # imported late: it loads Pango, which the rest of the app never needs
+    )
     return HTML(string=document, base_url=None, url_fetcher=_no_fetch).write_pdf()
 
 

@@ -20,11 +20,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import methods
-from ..activities import feedback as fb
-from ..models import Contribution, Dialogue, Participant, Step, Theme
-from ..synthesis import charts
-from .report import min_group_size
+from dialogue import methodology
+from dialogue.activities import feedback as fb
+from dialogue.models import Contribution, Dialogue, Participant, Theme
+from dialogue.synthesis import charts
+from dialogue.synthesis.groups import large_enough, min_group_size
 
 VALUES = 5
 
@@ -39,21 +39,6 @@ def _participants(s: Session, d: Dialogue) -> int:
         return int((d.summary or {}).get("participants", 0))
     return s.scalar(select(func.count()).select_from(Participant).where(
         Participant.dialogue_id == d.id, Participant.removed.is_(False))) or 0
-
-
-def _feedback(s: Session, d: Dialogue) -> dict[str, list[int]]:
-    """Answers per value (1..5) per question key over the dialogue's closing surveys."""
-    out: dict[str, list[int]] = defaultdict(lambda: [0] * VALUES)
-    if d.purged_at is not None:
-        for step in (d.summary or {}).get("steps", []):
-            if step.get("kind") == "feedback":
-                for q in (step.get("results") or {}).get("questions", []):
-                    out[q["key"]] = [a + b for a, b in zip(out[q["key"]], q["counts"])]
-        return out
-    for step in s.scalars(select(Step).where(Step.dialogue_id == d.id, Step.kind == "feedback")):
-        for q in fb.results(s, step)["questions"]:
-            out[q["key"]] = [a + b for a, b in zip(out[q["key"]], q["distribution"]["total"])]
-    return out
 
 
 def _themes(s: Session, d: Dialogue) -> list[tuple[str, int]]:
@@ -77,7 +62,7 @@ def project_report(s: Session, start: dt.date | None = None, end: dt.date | None
     minimum = minimum or min_group_size()
     rows = [d for d in s.scalars(select(Dialogue).where(Dialogue.state != "draft").order_by(Dialogue.id))
             if (start is None or dialogue_day(d) >= start) and (end is None or dialogue_day(d) <= end)]
-    method_name = {k: m.name(lang) for k, m in methods.REGISTRY.items()}
+    method_name = {k: m.name(lang) for k, m in methodology.REGISTRY.items()}
     by = {"method": defaultdict(lambda: [0, 0]), "municipality": defaultdict(lambda: [0, 0]),
           "month": defaultdict(lambda: [0, 0])}
     feedback: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(
@@ -94,7 +79,7 @@ def project_report(s: Session, start: dt.date | None = None, end: dt.date | None
         for dim, key in keys.items():
             by[dim][key][0] += 1
             by[dim][key][1] += people
-        for qkey, counts in _feedback(s, d).items():
+        for qkey, counts in fb.answer_counts(s, d).items():
             entry = feedback[qkey]
             for target in (entry["all"]["all"], entry["method"][d.method], entry["municipality"][keys["municipality"]]):
                 for i, c in enumerate(counts):
@@ -118,7 +103,7 @@ def project_report(s: Session, start: dt.date | None = None, end: dt.date | None
         shown, left_out = [], 0
         for k, counts in sorted(table.items()):
             stats = _stats(counts)
-            if stats["count"] >= minimum:
+            if large_enough(stats["count"], minimum):
                 shown.append({"group": k, "label": label(k), **stats})
             else:
                 left_out += stats["count"]
@@ -129,7 +114,7 @@ def project_report(s: Session, start: dt.date | None = None, end: dt.date | None
     for qkey in [k for k in labels if k in feedback]:
         entry = feedback[qkey]
         overall = _stats(entry["all"]["all"])
-        if overall["count"] < minimum:
+        if not large_enough(overall["count"], minimum):
             continue
         by_method, m_out = fb_groups(entry["method"], lambda k: method_name.get(k, k))
         by_place, p_out = fb_groups(entry["municipality"], lambda k: k or _("Not told"))
@@ -186,13 +171,13 @@ def feedback_chart(report: dict[str, Any]) -> charts.Chart | None:
 
 
 def render_project_document(report: dict[str, Any]) -> str:
-    from .html import STYLESHEET
+    from dialogue.export.html import STYLESHEET
     return render_template("report/project_document.html", report=report, tables=tables(report),
                            chart=feedback_chart(report), stylesheet=STYLESHEET.read_text(encoding="utf-8"))
 
 
 def render_project_pdf(report: dict[str, Any]) -> bytes:
-    from .pdf import html_to_pdf
+    from dialogue.export.pdf import html_to_pdf
     return html_to_pdf(render_project_document(report))
 
 

@@ -21,48 +21,20 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import activities, methods
-from ..models import Dialogue, Participant, Step, Theme
-from ..state import iso, step_texts
-from ..synthesis import pii
-from ..synthesis.words import word_counts
+from dialogue import activities, methodology
+from dialogue.models import Dialogue, Participant, Step, Theme
+from dialogue.realtime.snapshot import iso, step_texts
+from dialogue.synthesis import pii
+from dialogue.synthesis.groups import OTHER, min_group_size, suppress_small_groups
+from dialogue.synthesis.words import word_counts
 
 SCHEMA = "osuva.dialogue/1"
-MIN_GROUP_SIZE = 5
-OTHER = "other"
 NOT_GIVEN = "not_given"
 WORD_LIMIT = 40
-
-
-def min_group_size() -> int:
-    """The smallest group shown on its own (setting MIN_GROUP_SIZE, default 5)."""
-    try:
-        return max(1, int(current_app.config.get("MIN_GROUP_SIZE", MIN_GROUP_SIZE)))
-    except RuntimeError:  # outside an app context
-        return MIN_GROUP_SIZE
-
-
-def suppress_small_groups(counts: dict[str, int], minimum: int) -> dict[str, Any]:
-    """Groups of at least `minimum` people on their own; the rest merged into "other".
-
-    If the merged "other" is itself smaller than `minimum`, it is left out and only
-    its size is told as `left_out` (so the total still adds up, but no small group
-    can be picked out). Returns {"groups": [{"group", "count"}], "left_out": n}.
-    """
-    shown = {k: n for k, n in counts.items() if n >= minimum and k != OTHER}
-    rest = sum(n for k, n in counts.items() if k not in shown)
-    groups = [{"group": k, "count": n} for k, n in sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))]
-    left_out = 0
-    if rest >= minimum:
-        groups.append({"group": OTHER, "count": rest})
-    else:
-        left_out = rest
-    return {"groups": groups, "left_out": left_out}
 
 
 def participation(s: Session, dialogue: Dialogue, minimum: int | None = None) -> dict[str, Any]:
@@ -141,7 +113,7 @@ def contribution_groups(step: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _method_name(dialogue: Dialogue, lang: str) -> str:
-    method = methods.get(dialogue.method)
+    method = methodology.get(dialogue.method)
     return method.name(lang) if method else dialogue.method
 
 
@@ -155,8 +127,11 @@ def build_report(s: Session, dialogue: Dialogue, *, lang: str | None = None,
 
 
 def _build(s: Session, dialogue: Dialogue, lang: str, minimum: int | None) -> dict[str, Any]:
-    from .summary import method_section, summary  # the plain-language parts read the model
-    method = methods.get(dialogue.method)
+    from dialogue.export.summary import (  # the plain-language parts read the model
+        method_section,
+        summary,
+    )
+    method = methodology.get(dialogue.method)
     theme_rows = list(s.scalars(select(Theme).where(Theme.dialogue_id == dialogue.id).order_by(Theme.id)))
     themes = {t.id: pii.mask(t.name) for t in theme_rows}
     people = participation(s, dialogue, minimum)
@@ -195,7 +170,7 @@ def _build(s: Session, dialogue: Dialogue, lang: str, minimum: int | None) -> di
 
 def _notes(s: Session, dialogue: Dialogue, themes: dict[int, str]) -> list[dict[str, Any]]:
     """Staff notes (scribe, table host) of every step, masked, with their theme's name."""
-    from ..activities.notes import export_notes
+    from dialogue.activities.notes import export_notes
     notes = export_notes(s, dialogue.id)
     for n in notes:
         n["theme"] = themes.get(n["theme_id"]) if n.get("theme_id") else None

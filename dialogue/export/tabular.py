@@ -19,9 +19,9 @@ from typing import Any, Iterator
 
 from flask_babel import gettext as _
 
-from .content import step_blocks
-from .html import language_name
-from .summary import group_label, role_label
+from dialogue.export.content import step_blocks
+from dialogue.export.html import language_name
+from dialogue.export.summary import group_label, role_label
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -12,15 +12,20 @@ import uuid
 from flask import redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 
-from .. import activities, db
-from ..actors import facilitator_actor
-from ..auth.routes import login_required
-from ..commands import dispatch
-from ..forms_util import flash_ack, payload_from_form
-from ..participate.forms import MUNICIPALITIES
-from ..preparation import LANGS, co_facilitators, config_fields, step_answers
-from ..state import step_texts, timer_state
-from .routes import bp, own_dialogue, own_step
+from dialogue import activities, db
+from dialogue.actors import facilitator_actor
+from dialogue.auth.routes import login_required
+from dialogue.commands.core import dispatch
+from dialogue.commands.preparation import (
+    co_facilitators,
+    config_fields,
+    step_answers,
+)
+from dialogue.config import LANGUAGES
+from dialogue.facilitate.routes import bp, own_dialogue, own_step
+from dialogue.participate.forms import MUNICIPALITIES
+from dialogue.realtime.snapshot import step_texts, timer_state
+from dialogue.web.forms import flash_ack, payload_from_form
 
 
 def _post(dialogue, action: str, **fixed):
@@ -63,7 +68,7 @@ def edit_step(dialogue_id: int, step_id: int):
     """Edit one step: texts in Finnish, Swedish and English, its time and its settings."""
     dialogue, step = own_step(dialogue_id, step_id)
     error = None
-    texts = {lang: dict((step.texts or {}).get(lang) or {"title": "", "body": ""}) for lang in LANGS}
+    texts = {lang: dict((step.texts or {}).get(lang) or {"title": "", "body": ""}) for lang in LANGUAGES}
     minutes = step.minutes
     fields = config_fields(step.kind, step.config, list(dialogue.steps))
     if request.method == "POST":
@@ -73,13 +78,13 @@ def edit_step(dialogue_id: int, step_id: int):
             return redirect(url_for(".prepare", dialogue_id=dialogue.id) + f"#step-{step.id}", code=303)
         error = ack.get("error")
         texts = {lang: {"title": request.form.get(f"title_{lang}", ""), "body": request.form.get(f"body_{lang}", "")}
-                 for lang in LANGS}
+                 for lang in LANGUAGES}
         minutes = request.form.get("minutes", "")
         for field in fields:
             raw = request.form.get(f"cfg_{field['key']}")
             field["value"] = bool(raw) if field["type"] == "bool" else (raw or "")
     return render_template("facilitate/step_edit.html", dialogue=dialogue, step=step, texts=texts,
-                           minutes=minutes, fields=fields, error=error, langs=LANGS,
+                           minutes=minutes, fields=fields, error=error, langs=LANGUAGES,
                            kind_label=activities.get(step.kind).label()), 400 if error else 200
 
 
@@ -88,7 +93,7 @@ def edit_step(dialogue_id: int, step_id: int):
 def preview_step(dialogue_id: int, step_id: int):
     """A step as a participant sees it on a phone (nothing can be sent from the preview)."""
     dialogue, step = own_step(dialogue_id, step_id)
-    lang = request.args.get("lang") if request.args.get("lang") in LANGS else dialogue.language
+    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else dialogue.language
     activity = activities.get(step.kind)
     timer = timer_state(step)
     if not timer["seconds"] and step.minutes:
@@ -104,6 +109,6 @@ def preview_step(dialogue_id: int, step_id: int):
     steps = list(dialogue.steps)
     index = steps.index(step)
     return render_template("facilitate/preview.html", dialogue=dialogue, step=step, panel=panel, lang=lang,
-                           langs=LANGS, previous_step=steps[index - 1] if index > 0 else None,
+                           langs=LANGUAGES, previous_step=steps[index - 1] if index > 0 else None,
                            next_step=steps[index + 1] if index + 1 < len(steps) else None,
                            title=step_texts(step, str(get_locale()))["title"])

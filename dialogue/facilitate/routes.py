@@ -10,24 +10,24 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from .. import activities, db, methods
-from ..actors import can_run, current_facilitator_id, facilitator_actor
-from ..auth.routes import login_required
-from ..commands import dispatch
-from ..dialogues import create_dialogue
-from ..export.json_export import export_dialogue
-from ..forms_util import flash_ack, payload_from_form
-from ..lifecycle import TRANSITIONS, retention_date
-from ..models import Dialogue, DialogueShare, Facilitator, Participant, Step
-from ..preparation import duplicate_dialogue
-from ..state import join_url, live_state, step_texts, timer_state
-from .forms import NewDialogueForm
-
-bp = Blueprint("facilitate", __name__, url_prefix="/console")
+from dialogue import activities, db, methodology
+from dialogue.actors import can_run, current_facilitator_id, facilitator_actor
+from dialogue.auth.routes import login_required
+from dialogue.commands.core import dispatch
+from dialogue.commands.dialogues import create_dialogue
+from dialogue.commands.lifecycle import TRANSITIONS, retention_date
+from dialogue.commands.preparation import duplicate_dialogue
+from dialogue.export.json_export import export_dialogue
+from dialogue.facilitate import bp
+from dialogue.facilitate.forms import NewDialogueForm
+from dialogue.models import Dialogue, DialogueShare, Facilitator, Participant, Step
+from dialogue.realtime.snapshot import join_url, live_state, step_texts, timer_state
+from dialogue.web.forms import flash_ack, payload_from_form
 
 #: The dashboard's groups, in order: (key, states).
 GROUPS = (("upcoming", ("draft", "open")), ("running", ("running",)), ("closed", ("closed",)),
@@ -83,13 +83,13 @@ def new_dialogue():
     """Create a dialogue from a method, seeing each method's description first; it starts as a draft."""
     lang = str(get_locale())
     form = NewDialogueForm()
-    form.method.choices = [(m.key, m.name(lang)) for m in methods.listed().values()]
+    form.method.choices = [(m.key, m.name(lang)) for m in methodology.listed().values()]
     if form.validate_on_submit():
         owner = db.session.get(Facilitator, current_facilitator_id())
         dialogue = create_dialogue(owner, form.method.data, form.title.data.strip(), form.language.data,
                                    state="draft")
         return redirect(url_for(".prepare", dialogue_id=dialogue.id), code=303)
-    return render_template("facilitate/new.html", form=form, methods=methods.listed(), lang=lang), \
+    return render_template("facilitate/new.html", form=form, methods=methodology.listed(), lang=lang), \
         400 if form.errors else 200
 
 
@@ -115,7 +115,7 @@ def run(dialogue_id: int):
     dialogue = own_dialogue(dialogue_id)
     lang = str(get_locale())
     state = live_state(db.session, dialogue, staff=True, lang=lang)
-    step = db.session.get(Step, dialogue.current_step_id) if dialogue.current_step_id else None
+    step = dialogue.current_step
     activity = activities.get(step.kind) if step else None
     steps = list(dialogue.steps)
     index = steps.index(step) if step in steps else -1
@@ -127,8 +127,9 @@ def run(dialogue_id: int):
                            next_step=next_step, next_title=step_title(next_step, lang),
                            previous_step=previous_step, timer=timer_state(step),
                            transitions=TRANSITIONS[dialogue.state],
-                           writable=dialogue.state in ("draft", "open", "running"),
-                           **method_tools.run_extras(dialogue, lang))
+                           writable=not dialogue.has_ended,
+                           method_panels=methodology.hook(dialogue.method, "console_panels")(dialogue, lang),
+                           **follow_up.follow_up_context(dialogue))
 
 
 def _safe_next(dialogue: Dialogue) -> str:
@@ -163,4 +164,4 @@ def export_json(dialogue_id: int):
 
 
 # The other console pages register their routes on `bp` when imported.
-from . import method_tools, prepare, workspace  # noqa: E402,F401
+from dialogue.facilitate import follow_up, prepare, workspace  # noqa: E402,F401

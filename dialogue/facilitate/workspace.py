@@ -3,18 +3,19 @@ links, and the dialogue's data (state, retention, what a purge deletes, audit lo
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import db
-from ..auth.routes import login_required
-from ..helpers.links import helper_url, kind_labels, links_of
-from ..lifecycle import TRANSITIONS, raw_counts, retention_date
-from ..models import HELPER_KINDS, AuditEvent, Contribution, Facilitator, Helper
-from ..state import step_texts
-from ..synthesis import pii
-from ..themes import theme_counts, themes_of
-from .routes import bp, own_dialogue
+from dialogue import db
+from dialogue.auth.routes import login_required
+from dialogue.commands.helper_links import helper_url, kind_labels, links_of
+from dialogue.commands.lifecycle import TRANSITIONS, raw_counts, retention_date
+from dialogue.commands.themes import theme_counts, themes_of
+from dialogue.facilitate.routes import bp, own_dialogue
+from dialogue.models import HELPER_KINDS, AuditEvent, Contribution, Facilitator, Helper
+from dialogue.realtime.snapshot import step_texts
+from dialogue.synthesis import pii
 
 LIST_LIMIT = 500
 AUDIT_LIMIT = 300

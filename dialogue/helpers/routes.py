@@ -6,20 +6,19 @@ socket event `act` (role "helper").
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from .. import activities, db
-from ..actors import helper_actor
-from ..commands import dispatch
-from ..forms_util import flash_ack, payload_from_form
-from ..models import Contribution, Dialogue, Helper, Step, Theme
-from ..state import step_texts
-from .links import kind_labels
-from .method_tools import helper_extras
-
-bp = Blueprint("helpers", __name__, url_prefix="/h")
+from dialogue import activities, db, methodology
+from dialogue.actors import DECISION_MAKER, helper_actor
+from dialogue.commands.core import dispatch
+from dialogue.commands.helper_links import kind_labels
+from dialogue.helpers import bp
+from dialogue.helpers.decision_maker import decision_maker_view
+from dialogue.models import Contribution, Dialogue, Helper, Step, Theme
+from dialogue.realtime.snapshot import step_texts
+from dialogue.web.forms import flash_ack, payload_from_form
 
 RECENT_NOTES = 10
 
@@ -41,10 +40,10 @@ def page(token: str):
     """What a scribe, table host or recorder needs during the dialogue, on one page."""
     helper, dialogue = _helper(token)
     lang = str(get_locale())
-    current = db.session.get(Step, dialogue.current_step_id) if dialogue.current_step_id else None
+    current = dialogue.current_step
     steps = [(s, step_texts(s, lang)["title"]) for s in dialogue.steps]
     themes = list(db.session.scalars(select(Theme).where(Theme.dialogue_id == dialogue.id).order_by(Theme.name)))
-    prompt_steps = [(s, title) for s, title in steps if s.kind == "prompt"]
+    prompt_steps = [(s, title) for s, title in steps if activities.get(s.kind).collects_contributions]
     vote_steps = [(s, title) for s, title in steps if takes_paper_votes(s)]
     vote_step = None
     wanted = request.args.get("votes", type=int)
@@ -59,8 +58,11 @@ def page(token: str):
         "helpers/page.html", helper=helper, dialogue=dialogue, token=token, kind_label=kind_labels().get(helper.kind),
         current=current, current_title=step_texts(current, lang)["title"] if current else "", steps=steps,
         themes=themes, prompt_steps=prompt_steps, vote_steps=vote_steps, vote_step=vote_step,
-        vote_staff=vote_staff, mine=mine, writable=dialogue.state in ("open", "running"),
-        act_url=url_for(".act", token=token), **helper_extras(helper, dialogue, current, lang))
+        vote_staff=vote_staff, mine=mine, writable=dialogue.accepts_writes, act_url=url_for(".act", token=token),
+        is_decision_maker=helper.kind == DECISION_MAKER,
+        method_panels=[] if helper.kind == DECISION_MAKER else
+        methodology.hook(dialogue.method, "helper_panels")(helper, dialogue, current, lang),
+        **decision_maker_view(helper, dialogue, current, lang))
 
 
 @bp.post("/<token>/act")

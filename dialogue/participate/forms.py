@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..models import ROLES
+from dialogue.models import ROLES
 
 MUNICIPALITIES = ("Mikkeli", "Hirvensalmi", "Juva", "Kangasniemi", "other")
 

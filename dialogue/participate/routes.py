@@ -9,19 +9,28 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import format_date, get_locale, gettext as _
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 
-from .. import activities, db, ratelimit, speaking
-from ..actors import participant_actor, participant_token, remember_participant
-from ..commands import dispatch
-from ..dialogues import JoinRefused, by_code, join
-from ..forms_util import flash_ack, payload_from_form
-from ..models import Step
-from ..state import public_state, step_texts, timer_state
-from .forms import CodeForm, JoinForm
-
-bp = Blueprint("participate", __name__)
+from dialogue import activities, db
+from dialogue.actors import participant_actor, participant_token, remember_participant
+from dialogue.commands import speaking
+from dialogue.commands.core import dispatch
+from dialogue.commands.dialogues import JoinRefused, by_code, join
+from dialogue.participate import bp
+from dialogue.participate.forms import CodeForm, JoinForm
+from dialogue.realtime.snapshot import public_state, step_texts, timer_state
+from dialogue.web import ratelimit
+from dialogue.web.forms import flash_ack, payload_from_form
 
 WRONG_CODE_LIMIT = 5
 WRONG_CODE_WINDOW = 60
@@ -102,7 +111,7 @@ def _panel_context(code: str):
     actor = participant_actor(dialogue)
     if actor is None:
         return None
-    step = db.session.get(Step, dialogue.current_step_id) if dialogue.current_step_id else None
+    step = dialogue.current_step
     context = {"dialogue": dialogue, "actor": actor, "step": step, "public": public_state(db.session, dialogue)}
     if step is not None:
         lang = str(get_locale())

@@ -11,26 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from sqlalchemy import select
 
-from .. import activities, db
-from ..actors import facilitator_actor, screen_dialogue
-from ..auth.routes import login_required
-from ..commands import dispatch
-from ..export import project
-from ..export.content import step_blocks
-from ..export.formats import FORMATS, export
-from ..export.html import report_context
-from ..export.report import build_report, step_report
-from ..facilitate.routes import own_dialogue, own_step
-from ..forms_util import flash_ack, payload_from_form
-from ..models import Dialogue, Publication, Step
-from . import commands  # noqa: F401  (registers publish_results / withdraw_results)
-from .commands import is_live, publication
-
-bp = Blueprint("results", __name__)
+from dialogue import activities, db
+from dialogue.actors import facilitator_actor, screen_dialogue
+from dialogue.auth.routes import login_required
+from dialogue.commands import publishing  # noqa: F401  (registers publish_results / withdraw_results)
+from dialogue.commands.core import dispatch
+from dialogue.commands.publishing import is_live, publication
+from dialogue.export import project
+from dialogue.export.content import step_blocks
+from dialogue.export.formats import FORMATS, export
+from dialogue.export.html import report_context
+from dialogue.export.report import build_report, step_report
+from dialogue.facilitate.routes import own_dialogue, own_step
+from dialogue.models import Dialogue, Publication, Step
+from dialogue.results import bp
+from dialogue.web.forms import flash_ack, payload_from_form
 
 
 def _download(body: bytes, mimetype: str, name: str) -> Response:
@@ -129,9 +128,9 @@ def published(key: str):
     if not is_live(pub):
         abort(404)
     dialogue = db.session.get(Dialogue, pub.dialogue_id)
-    from ..export.report import contribution_groups
-    from ..export.summary import group_label, role_label
-    from ..export.content import compact
+    from dialogue.export.blocks import compact
+    from dialogue.export.report import contribution_groups
+    from dialogue.export.summary import group_label, role_label
     return render_template("report/published.html", groups=contribution_groups, role_label=role_label,
                            group_label=group_label, compact=compact, **_published_context(dialogue, pub))
 

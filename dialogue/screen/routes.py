@@ -1,16 +1,17 @@
 """Screen routes: the projector page, its state as JSON, and the join QR code."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Response, abort, jsonify, render_template, request
 from flask_babel import force_locale
 
-from .. import db, ratelimit
-from ..actors import screen_dialogue
-from ..dialogues import by_code
-from ..qr import qr_svg
-from ..state import join_url, live_state
-
-bp = Blueprint("screen", __name__)
+from dialogue import db
+from dialogue.actors import screen_dialogue
+from dialogue.commands.dialogues import by_code
+from dialogue.config import LANGUAGES
+from dialogue.realtime.snapshot import join_url, live_state
+from dialogue.screen import bp
+from dialogue.web import ratelimit
+from dialogue.web.qr import qr_svg
 
 
 def _dialogue(token: str):
@@ -24,7 +25,7 @@ def _dialogue(token: str):
 def screen(token: str):
     """The projector page: join QR and code, the current step, the live wall, the timer."""
     dialogue = _dialogue(token)
-    lang = request.args.get("lang") if request.args.get("lang") in ("fi", "sv", "en") else dialogue.language
+    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else dialogue.language
     state = live_state(db.session, dialogue, staff=False, lang=lang)
     # The projector speaks the dialogue's language, whatever the laptop's cookie says.
     with force_locale(lang):

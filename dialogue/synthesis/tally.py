@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from ..models import StaffCount, Vote
+from dialogue.models import StaffCount, Vote
 
 Key = tuple[int, str, int]  # (item_id, criterion, value)
 

@@ -14,7 +14,14 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import axe_check, check_phone_page, check_staff_page, join, move_to_step, shot
+from tests.e2e.helpers import (
+    axe_check,
+    check_phone_page,
+    check_staff_page,
+    join,
+    move_to_step,
+    shot,
+)
 
 
 def test_eratauko_with_a_scribe_and_three_phones(server, facilitator, new_desktop, new_phone):

@@ -11,8 +11,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import (assert_focus_visible, axe_check, check_phone_page, check_staff_page,
-                               shot)
+from tests.e2e.helpers import (
+    assert_focus_visible,
+    axe_check,
+    check_phone_page,
+    check_staff_page,
+    shot,
+)
 
 TAKE_PART = "main form button[type=submit]"
 

@@ -14,7 +14,15 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import TAKE_PART, axe_check, check_phone_page, check_staff_page, join, move_to_step, shot
+from tests.e2e.helpers import (
+    TAKE_PART,
+    axe_check,
+    check_phone_page,
+    check_staff_page,
+    join,
+    move_to_step,
+    shot,
+)
 
 
 def send(phone: Page, button: str = "form.act button[type=submit]") -> None:

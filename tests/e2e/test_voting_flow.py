@@ -14,7 +14,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import check_phone_page, check_staff_page, join, move_to_step, shot
+from tests.e2e.helpers import (
+    check_phone_page,
+    check_staff_page,
+    join,
+    move_to_step,
+    shot,
+)
 
 DOT_ITEMS = ["Bussivuorot iltaisin", "Kahvila työnhakijoille", "Ilmainen tietokonekurssi"]
 STATEMENTS = ["Työkkärin lomakkeet ovat liian vaikeita.", "Haluan tavata työnantajia kasvokkain."]
@@ -142,7 +148,7 @@ def test_dots_and_stance_on_two_phones(server, facilitator, new_desktop, new_pho
     expect(nojs.locator(".vote-results")).to_have_count(0)
 
     # Revealed: labelled bars with the right numbers on the screen and the phones.
-    fac.locator("form[data-action=reveal_results] button").click()
+    fac.locator("form[data-action=reveal] button").click()
     expect(screen.locator("#results .result-group")).to_have_count(2)
     for statement in STATEMENTS:
         group = screen.locator("#results .result-group", has_text=statement)
@@ -160,4 +166,4 @@ def test_dots_and_stance_on_two_phones(server, facilitator, new_desktop, new_pho
     nojs.reload()
     expect(nojs.locator(".vote-results .result-group")).to_have_count(2)
     check_phone_page(nojs, "vote-08-stance-revealed-fi-nojs", "fi")
-    expect(fac.locator("form[data-action=reveal_results] button")).to_have_attribute("aria-pressed", "true")
+    expect(fac.locator("form[data-action=reveal] button")).to_have_attribute("aria-pressed", "true")

@@ -18,7 +18,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.live import facilitator_session, joined_session, socket_client
+from tests.support.live import facilitator_session, joined_session, socket_client
 
 PAYLOADS = [
     '<script data-xss>window.__xss=1</script>',

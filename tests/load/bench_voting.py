@@ -27,7 +27,6 @@ import os
 import random
 import re
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,7 +42,7 @@ import socketio  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from tests.live import LiveServer, facilitator_session, socket_client  # noqa: E402
+from tests.support.live import LiveServer, facilitator_session, socket_client  # noqa: E402
 
 ITEMS = ["Bussit", "Kirjasto", "Uimahalli", "Terveysasema", "Nuorisotila"]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -375,7 +374,7 @@ def main() -> None:
         if args.tally_interval is not None:
             env["OSUVA_TALLY_INTERVAL"] = str(args.tally_interval)
         if args.db == "postgresql":
-            from tests.pg import fresh_database
+            from tests.support.pg import fresh_database
             env["OSUVA_DATABASE_URL"] = stack.enter_context(fresh_database("osuva_bench"))
         else:
             # Both processes of a two-process SQLite run would share this file.

@@ -1,0 +1,228 @@
+"""Domain commands: the one code path for every write.
+
+A command is a function registered under a name with the roles that may call it.
+The HTML form route and the socket event both call `dispatch(actor, name, payload)`:
+
+    authorise -> validate -> one transaction (with an idempotency record) -> commit
+    -> live updates -> the acknowledgement.
+
+A write carries a client-made `client_id`; the acknowledgement is stored in the same
+transaction as the write, so a resent `client_id` returns the first answer and
+changes nothing (exactly once).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session
+
+from dialogue import db
+from dialogue.actors import FACILITATOR, Actor
+from dialogue.models import WRITABLE_STATES, AuditEvent, Dialogue, ProcessedWrite, Step
+from dialogue.realtime import broadcast
+from dialogue.textclean import InvalidInput, clean_client_id, clean_int
+
+log = logging.getLogger(__name__)
+
+# When a command may run, by the dialogue's state (the rule itself: `refusal` below).
+MEETING = "meeting"        # contributions, votes, notes, steps, the timer: not after closing
+AFTERWARDS = "afterwards"  # moderation, themes, the screen, details: also when closed
+ALWAYS = "always"          # state changes, retention, sharing, helper links: in every state
+
+
+def refusal(dialogue: Dialogue, role: str, when: str = MEETING):
+    """The state rule: why a `when` command by `role` may not run in this dialogue now; None if it may.
+
+    - open, running: every command, for the roles the command allows;
+    - draft: only the facilitator (preparing);
+    - closed: only the facilitator, and only AFTERWARDS and ALWAYS commands: moderating,
+      themes, the screen, details, publishing; nobody adds or changes contributions, votes,
+      notes, steps or the timer any more;
+    - archived: only ALWAYS commands (state changes, retention, sharing, helper links).
+    """
+    state = dialogue.state
+    if state in WRITABLE_STATES:
+        return None
+    if role != FACILITATOR:
+        if state == "draft":
+            return _l("This dialogue has not started yet.")
+        return _l("This dialogue is closed. Thank you for taking part.")
+    if state == "draft" or when == ALWAYS:
+        return None
+    if state == "closed":
+        return None if when == AFTERWARDS else _l("The dialogue is closed. Open it again to change this.")
+    return _l("The dialogue is archived. Take it out of the archive to change this.")
+
+
+class CommandError(Exception):
+    """A refusal with a translated message for the person; nothing was changed."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class Command:
+    name: str
+    func: Callable[["CommandContext"], dict[str, Any] | None]
+    roles: frozenset[str]
+    audit: bool = False
+    when: str = MEETING
+
+
+REGISTRY: dict[str, Command] = {}
+
+
+def command(name: str, roles, *, audit: bool = False, when: str = MEETING):
+    """Register a command under `name`, callable by the given actor roles.
+
+    `when` says in which dialogue states it may run (MEETING, AFTERWARDS, ALWAYS;
+    see lifecycle.write_allowed): closing a dialogue stops every MEETING write.
+    """
+    def decorate(func):
+        REGISTRY[name] = Command(name, func, frozenset(roles), audit, when)
+        return func
+    return decorate
+
+
+@dataclass
+class CommandContext:
+    """What a command works with: the session, the actor, the payload, the dialogue."""
+    s: Session
+    actor: Actor
+    payload: dict[str, Any]
+    dialogue: Dialogue
+    effects: list[Callable[[], None]] = field(default_factory=list)
+
+    def fail(self, message) -> None:
+        raise CommandError(message)
+
+    def step(self, key: str = "step_id") -> Step:
+        """The step named in the payload; it must belong to this dialogue."""
+        step_id = clean_int(self.payload.get(key), 1, 2**31)
+        step = self.s.get(Step, step_id)
+        if step is None or step.dialogue_id != self.dialogue.id:
+            self.fail(_l("This step does not exist."))
+        return step
+
+    def open_step(self, kind: str | tuple[str, ...] | None = None, key: str = "step_id") -> Step:
+        """The payload's step, if it takes writes now: the current step, or one open early.
+
+        Staff may also write to other steps (paper entries afterwards) until closing.
+        """
+        step = self.step(key)
+        kinds = (kind,) if isinstance(kind, str) else kind
+        if kinds and step.kind not in kinds:
+            self.fail(_l("This step does not take this answer."))
+        current = step.id == self.dialogue.current_step_id
+        early = step.config.get("open_early") and self.dialogue.state == "open"
+        if not (current or early or self.actor.is_staff):
+            self.fail(_l("This step is closed. Look at the current step."))
+        return step
+
+    def changed(self, step: Step | None = None, *, wall: bool = False, tally: bool = False,
+                everyone: bool = False) -> None:
+        """Ask for live updates once the transaction has committed."""
+        did = self.dialogue.id
+        if everyone:
+            self.effects.append(lambda: broadcast.dialogue_changed(did))
+        if wall:
+            self.effects.append(lambda: broadcast.wall_changed(did))
+        if tally:
+            self.effects.append(lambda: broadcast.tally_changed(did))
+
+    def audit(self, action: str, **detail) -> None:
+        """Record a staff action (never a participant's)."""
+        if self.actor.is_staff:
+            self.s.add(AuditEvent(dialogue_id=self.dialogue.id, actor=self.actor.key,
+                                  action=action, detail=detail))
+
+
+def _error(message) -> dict[str, Any]:
+    return {"ok": False, "error": str(message)}
+
+
+def dispatch(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
+    """Run command `name` for `actor` with `payload`; return the acknowledgement.
+
+    Never raises for bad input or refusals: the answer says `ok: false` with a
+    translated `error`, and nothing is changed.
+    """
+    cmd = REGISTRY.get(name) if isinstance(name, str) else None
+    if cmd is None:
+        return _error(_l("Unknown action."))
+    if actor is None or actor.role not in cmd.roles:
+        return _error(_l("You are not allowed to do this."))
+    if not isinstance(payload, dict):
+        return _error(_l("The request is not valid. Reload the page."))
+    try:
+        client_id = clean_client_id(payload.get("client_id"))
+    except InvalidInput as exc:
+        return _error(exc.message)
+    for attempt in range(3):
+        try:
+            return _run(cmd, actor, payload, client_id)
+        except IntegrityError:
+            # A concurrent copy of this write won the race (or a unique rule was hit):
+            # return the stored acknowledgement if there is one.
+            stored = _stored_ack(actor, client_id)
+            if stored is not None:
+                return stored
+            return _error(_l("That was already recorded."))
+        except OperationalError:
+            log.warning("database busy running %s (attempt %d)", name, attempt + 1)
+        except PoolTimeout:
+            # Every database connection was in use for pool_timeout seconds (an overload):
+            # waiting longer helps nobody; the phone's outbox sends the write again later.
+            log.warning("no database connection free for %s", name)
+            return {**_error(_l("The server is busy. Your answer was not saved; try again.")), "retry": True}
+    return _error(_l("The server is busy. Your answer was not saved; try again."))
+
+
+def _find_ack(s: Session, actor: Actor, client_id: str) -> dict[str, Any] | None:
+    """The stored acknowledgement of this actor's write `client_id`, marked duplicate."""
+    row = s.scalar(select(ProcessedWrite).where(
+        ProcessedWrite.dialogue_id == actor.dialogue_id, ProcessedWrite.actor == actor.key,
+        ProcessedWrite.client_id == client_id))
+    return dict(row.response, duplicate=True) if row else None
+
+
+def _stored_ack(actor: Actor, client_id: str) -> dict[str, Any] | None:
+    s = db.session()
+    s.rollback()
+    return _find_ack(s, actor, client_id)
+
+
+def _run(cmd: Command, actor: Actor, payload: dict, client_id: str) -> dict[str, Any]:
+    effects: list[Callable[[], None]] = []
+    try:
+        with db.write() as s:
+            done = _find_ack(s, actor, client_id)
+            if done is not None:
+                return done
+            dialogue = s.get(Dialogue, actor.dialogue_id)
+            if dialogue is None:
+                raise CommandError(_l("This dialogue does not exist."))
+            refused = refusal(dialogue, actor.role, cmd.when)
+            if refused is not None:
+                raise CommandError(refused)
+            ctx = CommandContext(s, actor, payload, dialogue)
+            result = cmd.func(ctx) or {}
+            if cmd.audit:
+                ctx.audit(cmd.name, **{k: v for k, v in payload.items() if k != "client_id"})
+            response = {"ok": True, **result}
+            s.add(ProcessedWrite(dialogue_id=dialogue.id, actor=actor.key, client_id=client_id,
+                                 response=response))
+            effects = ctx.effects
+    except (CommandError, InvalidInput) as exc:
+        return _error(exc.message)
+    for effect in effects:
+        effect()
+    return response

@@ -1,0 +1,57 @@
+"""Follow-up meetings from the console: the run view's panel and the route that makes one.
+
+Which meeting follows which is the method's to say (`follow_up_method` hook); this page
+only offers it and links the meetings both ways.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, url_for
+from flask_babel import gettext as _
+
+from dialogue import activities, db
+from dialogue.actors import can_run, current_facilitator_id
+from dialogue.auth.routes import login_required
+from dialogue.commands.dialogues import (
+    create_follow_up,
+    follow_up_method,
+    follow_ups_of,
+)
+from dialogue.facilitate import bp
+from dialogue.facilitate.routes import own_dialogue
+from dialogue.models import Dialogue, Facilitator
+from dialogue.web.forms import flash_ack
+
+
+def follow_up_context(dialogue: Dialogue) -> dict[str, Any]:
+    """Template variables of templates/facilitate/_follow_up.html."""
+    followed = db.session.get(Dialogue, dialogue.follows_id) if dialogue.follows_id else None
+    return {
+        "can_follow_up": follow_up_method(dialogue) is not None and _commitments_reached(dialogue),
+        "follow_ups": follow_ups_of(db.session, dialogue),
+        # Only a link the facilitator may open (their own or shared with them).
+        "followed": followed if followed is not None and can_run(current_facilitator_id(), followed) else None,
+    }
+
+
+def _commitments_reached(dialogue: Dialogue) -> bool:
+    """Offered once commitments are being made (or afterwards), not while the meeting begins."""
+    if dialogue.has_ended:
+        return True
+    current = dialogue.current_step
+    first = next((s for s in dialogue.steps if activities.get(s.kind).owners_accept), None)
+    return current is not None and first is not None and current.position >= first.position
+
+
+@bp.post("/d/<int:dialogue_id>/follow-up")
+@login_required
+def follow_up(dialogue_id: int):
+    """Make the meeting that follows this dialogue as a new draft, and open its preparation."""
+    source = own_dialogue(dialogue_id)
+    owner = db.session.get(Facilitator, current_facilitator_id())
+    follow = create_follow_up(source, owner, _("Follow-up: %(title)s", title=source.title))
+    if follow is None:
+        abort(404)
+    flash_ack({"ok": True, "message": _("The follow-up meeting was made. It shows each commitment and its status.")})
+    return redirect(url_for(".prepare", dialogue_id=follow.id), code=303)

@@ -1,0 +1,1 @@
+"""Test support: a live server, simulated phones, factories and shared test data."""
