@@ -91,5 +91,7 @@ def purge_command(dry_run: bool, today) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for cmd in (create_facilitator_command, new_dialogue_command, export_command, purge_command):
+    """Register the flask commands."""
+    from dialogue.sortition_cli import jury_lottery
+    for cmd in (create_facilitator_command, new_dialogue_command, export_command, purge_command, jury_lottery):
         app.cli.add_command(cmd)

@@ -30,8 +30,7 @@ def polis():
     def analysed(name):
         if name not in cache:
             folder = POLIS / name
-            if not folder.exists():
-                pytest.skip(f"Pol.is open data not found at {folder}")
+            assert folder.exists(), f"Pol.is open data not found at {folder} (shared/ beside the checkout)"
             export = read_polis_export(folder)
             # Votes on rejected statements count towards participation, as in Pol.is.
             result = find_opinion_groups(export.votes + export.rejected_votes,

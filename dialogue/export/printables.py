@@ -2,7 +2,7 @@
 
 Pure functions of plain data (names, codes, addresses; no database), rendered from
 the Jinja templates in templates/print/ by WeasyPrint (dialogue/export/pdf.py: nothing
-is fetched). QR codes are the app's own SVG ones (dialogue/qr.py), drawn as vectors so
+is fetched). QR codes are the app's own SVG ones (dialogue/web/qr.py), drawn as vectors so
 that they stay sharp at any print size.
 
 Fixed words in the pages ("Code", the host's-copy label) are translated with
@@ -20,8 +20,8 @@ from flask_babel import get_locale, gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..qr import qr_svg
-from .pdf import html_to_pdf
+from dialogue.export.pdf import html_to_pdf
+from dialogue.web.qr import qr_svg
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "print"
 
