@@ -19,7 +19,7 @@ from pathlib import Path
 import requests
 import socketio
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:

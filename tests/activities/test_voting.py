@@ -1,11 +1,11 @@
-"""Voting kinds (dots, stance, scale, poll, rank, questions): rules, integrity, results, pages."""
+"""What every voting kind shares: exactly-once votes, integrity, hidden results, staff counts,
+items from earlier steps, pages, live updates and exports."""
 from __future__ import annotations
 
 import json
 import re
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -17,7 +17,6 @@ from dialogue.export.json_export import export_dialogue
 from dialogue.models import (
     Contribution,
     Dialogue,
-    Helper,
     Item,
     Participant,
     StaffCount,
@@ -26,117 +25,7 @@ from dialogue.models import (
 )
 from dialogue.realtime.snapshot import live_state
 from tests.conftest import cid
-
-ITEMS = ["Bussit kulkevat harvoin", "Kirjasto on kiinni iltaisin", "Neuvoja saa vain netissä"]
-
-
-class Room:
-    """A dialogue (blank method) with one voting step made current, and people in it."""
-
-    def __init__(self, make, kind, items=ITEMS, **config):
-        self.make = make
-        self.dialogue = make.dialogue(method="blank")
-        self.owner = self.dialogue.owner
-        self.staff = Actor("facilitator", self.dialogue.id, facilitator_id=self.owner.id)
-        self.step_id = self.add_step(kind, items=list(items), **config)
-        assert self.act(self.staff, "go_to_step", step_id=self.step_id)["ok"]
-
-    def add_step(self, kind, position=None, **config):
-        with db.write() as s:
-            position = position if position is not None else len(self.steps()) + 1
-            step = Step(dialogue_id=self.dialogue.id, position=position, kind=kind,
-                        texts={"fi": {"title": f"Vaihe {kind}", "body": ""}},
-                        config=activities.get(kind).clean_config(config))
-            s.add(step)
-            s.flush()
-            return step.id
-
-    def steps(self):
-        return db.session.get(Dialogue, self.dialogue.id).steps
-
-    def phone(self):
-        token = join(db.session.get(Dialogue, self.dialogue.id))
-        p = db.session.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
-        return Actor("participant", self.dialogue.id, participant_id=p.id)
-
-    def helper(self):
-        with db.write() as s:
-            h = Helper(dialogue_id=self.dialogue.id, token=cid(), kind="scribe")
-            s.add(h)
-            s.flush()
-            return Actor("helper", self.dialogue.id, helper_id=h.id), h.token
-
-    def act(self, actor, name, **payload):
-        """Run a command as `actor`; messages in English (the msgids) whatever is translated."""
-        payload.setdefault("client_id", cid())
-        with force_locale("en"):
-            return dispatch(actor, name, payload)
-
-    def items(self, step_id=None):
-        return list(db.session.scalars(select(Item).where(Item.step_id == (step_id or self.step_id))
-                                       .order_by(Item.position, Item.id)))
-
-    def item_ids(self):
-        return [i.id for i in self.items()]
-
-    def step(self):
-        db.session.expire_all()
-        return db.session.get(Step, self.step_id)
-
-    def results(self):
-        db.session.expire_all()
-        step = db.session.get(Step, self.step_id)
-        return activities.get(step.kind).results(db.session, step)
-
-    def export_step(self):
-        """This step's part of the JSON export."""
-        db.session.expire_all()
-        doc = export_dialogue(db.session, db.session.get(Dialogue, self.dialogue.id))
-        json.dumps(doc)
-        return next(st for st in doc["steps"] if st["id"] == self.step_id)
-
-    def votes(self):
-        return db.session.query(Vote).filter_by(step_id=self.step_id).count()
-
-
-def by_id(results, item_id):
-    return next(i for i in results["items"] if i["id"] == item_id)
-
-
-# -- dots ---------------------------------------------------------------------------
-
-def test_dots_budget_and_cap_are_enforced_with_clear_messages(make):
-    room = Room(make, "dots", dots=3, max_per_item=2)
-    a, b, c = room.item_ids()
-    phone = room.phone()
-    first = room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1)
-    assert first["ok"] and first["remaining"] == 2
-    assert room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1)["remaining"] == 1
-    over_cap = room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1)
-    assert not over_cap["ok"] and "at most 2" in over_cap["error"]
-    assert room.act(phone, "dot", step_id=room.step_id, item_id=b, delta=1)["remaining"] == 0
-    over_budget = room.act(phone, "dot", step_id=room.step_id, item_id=c, delta=1)
-    assert not over_budget["ok"] and "no dots left" in over_budget["error"]
-    # moving a dot: take one back, then it can go elsewhere
-    back = room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=-1)
-    assert back["ok"] and back["remaining"] == 1
-    assert room.act(phone, "dot", step_id=room.step_id, item_id=c, delta=1)["ok"]
-    nothing_here = room.act(phone, "dot", step_id=room.step_id, item_id=c, delta=-1)
-    assert nothing_here["ok"]
-    assert not room.act(phone, "dot", step_id=room.step_id, item_id=c, delta=-1)["ok"]
-    results = room.results()
-    assert [by_id(results, i)["dots"]["phone"] for i in (a, b, c)] == [1, 1, 0]
-    assert results["dots"] == {"phone": 2, "staff": 0, "total": 2}
-    assert results["participants"]["phone"] == 1
-
-
-def test_dots_default_budget_is_three_and_cap_is_the_budget(make):
-    room = Room(make, "dots")
-    a = room.item_ids()[0]
-    phone = room.phone()
-    acks = [room.act(phone, "dot", step_id=room.step_id, item_id=a, delta=1) for _ in range(4)]
-    assert [x["ok"] for x in acks] == [True, True, True, False]
-    assert by_id(room.results(), a)["dots"]["total"] == 3
+from tests.support.rooms import ITEMS, Room, by_id
 
 
 def test_same_client_id_is_one_vote(make):
@@ -214,176 +103,6 @@ def test_participants_only_vote_and_staff_only_run(make):
     assert not room.step().revealed and not room.step().voting_closed
 
 
-# -- stance ---------------------------------------------------------------------------
-
-def test_stance_revote_replaces_and_counts_shares(make):
-    room = Room(make, "stance")
-    s1 = room.item_ids()[0]
-    phones = [room.phone() for _ in range(4)]
-    for phone, vote in zip(phones, ["agree", "agree", "disagree", "pass"]):
-        assert room.act(phone, "stance", step_id=room.step_id, item_id=s1, vote=vote)["ok"]
-    assert room.act(phones[3], "stance", step_id=room.step_id, item_id=s1, vote="agree")["ok"]
-    assert not room.act(phones[0], "stance", step_id=room.step_id, item_id=s1, vote="maybe")["ok"]
-    row = by_id(room.results(), s1)
-    assert (row["agree"]["total"], row["disagree"]["total"], row["pass"]["total"]) == (3, 1, 0)
-    assert row["votes"]["total"] == 4 and row["shares"]["agree"] == 0.75
-    assert room.votes() == 4
-
-
-def test_stance_phone_shows_one_statement_at_a_time_in_own_order(make):
-    items = [f"Väite numero {n}" for n in range(8)]
-    room = Room(make, "stance", items=items)
-    http = [make.participant_client(room.dialogue) for _ in range(2)]
-    firsts = []
-    for client in http:
-        page = client.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
-        shown = [t for t in items if t in page]
-        assert len(shown) == 1, shown  # only the current statement
-        progress = re.search(r'class="progress">([^<]*)<', page).group(1)
-        assert "1" in progress and "8" in progress
-        assert page.count('name="vote"') == 3  # agree, disagree, pass for this one statement
-        firsts.append(shown[0])
-    # each participant's order is stable
-    again = http[0].get(f"/p/{room.dialogue.code}").get_data(as_text=True)
-    assert firsts[0] in again
-    step = room.step()
-    orders = set()
-    for n in range(6):
-        orders.add(tuple(i.id for i in activities.voting.personal_order(step.id, n + 1, room.items())))
-    assert len(orders) > 1  # orders differ between participants
-
-
-def test_stance_answering_moves_to_the_next_statement_without_javascript(make):
-    room = Room(make, "stance")
-    client = make.participant_client(room.dialogue)
-    page = client.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
-    current = next(i for i in room.items() if i.text in page)
-    r = client.post(f"/p/{room.dialogue.code}/act", data={
-        "action": "stance", "step_id": room.step_id, "item_id": current.id, "vote": "agree", "client_id": cid()})
-    assert r.status_code == 303
-    page = client.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
-    assert 'class="msg msg-ok"' in page  # the acknowledgement, flashed
-    shown_now = [i for i in room.items() if i.text in page.split("<details")[0]]
-    assert current not in shown_now and len(shown_now) == 1
-
-
-def test_participant_statements_are_moderated_before_others_see_them(make):
-    room = Room(make, "stance", allow_statements=True, moderate_statements=True)
-    author, other = room.phone(), room.phone()
-    ack = room.act(author, "add_statement", step_id=room.step_id, text="Kela-asiointi on vaikeaa")
-    assert ack["ok"] and ack["pending"]
-    new_id = ack["item_id"]
-    refused = room.act(other, "stance", step_id=room.step_id, item_id=new_id, vote="agree")
-    assert not refused["ok"]
-    assert new_id not in [i["id"] for i in room.results()["items"]]
-    assert room.act(room.staff, "moderate_item", item_id=new_id, approve="1")["ok"]
-    assert room.act(other, "stance", step_id=room.step_id, item_id=new_id, vote="agree")["ok"]
-    row = by_id(room.results(), new_id)
-    assert row["added_by_participant"] and row["source"] == "participant"
-
-
-def test_statements_only_when_allowed(make):
-    room = Room(make, "stance")
-    ack = room.act(room.phone(), "add_statement", step_id=room.step_id, text="Ei saa lisätä")
-    assert not ack["ok"] and len(room.items()) == 3
-
-
-# -- scale, poll, rank ------------------------------------------------------------------
-
-def test_scale_distribution_mean_comment_and_revote(make):
-    room = Room(make, "scale", items=["Työkokeilu"], criteria=["Hyödyllinen", "Toteutettava"], style="smiley")
-    item = room.item_ids()[0]
-    p1, p2 = room.phone(), room.phone()
-    assert room.act(p1, "rate", step_id=room.step_id, item_id=item, rating_c1="2", rating_c2=5,
-                    comment="Soita minulle 040 1234567")["ok"]
-    assert room.act(p1, "rate", step_id=room.step_id, item_id=item, rating_c1=4)["ok"]  # revote
-    assert room.act(p2, "rate", step_id=room.step_id, item_id=item, rating_c1=5)["ok"]
-    assert not room.act(p2, "rate", step_id=room.step_id, item_id=item, rating_c1=6)["ok"]
-    assert not room.act(p2, "rate", step_id=room.step_id, item_id=item)["ok"]
-    row = by_id(room.results(), item)
-    useful, doable = row["criteria"]
-    assert useful["distribution"]["total"] == [0, 0, 0, 1, 1] and useful["mean"] == 4.5
-    assert doable["distribution"]["phone"] == [0, 0, 0, 0, 1] and doable["count"]["total"] == 1
-    assert row["comments"] and "040" not in row["comments"][0]["text"]  # masked
-    page = make.participant_client(room.dialogue).get(f"/p/{room.dialogue.code}").get_data(as_text=True)
-    assert 'class="word"' in page  # every option has a text label, not colour alone
-    assert page.count('type="radio"') == 10  # 5 options x 2 criteria
-    assert 'type="radio"' in page and "😀" in page and "<legend>" in page
-
-
-def test_poll_single_choice_replaces_and_multiple_is_limited(make):
-    room = Room(make, "poll")
-    a, b, c = room.item_ids()
-    phone = room.phone()
-    assert room.act(phone, "poll_vote", step_id=room.step_id, choice=str(a))["ok"]
-    assert room.act(phone, "poll_vote", step_id=room.step_id, choice=str(b))["ok"]
-    two = room.act(phone, "poll_vote", step_id=room.step_id, choice=[str(a), str(b)])
-    assert not two["ok"]
-    results = room.results()
-    assert [by_id(results, i)["votes"]["total"] for i in (a, b, c)] == [0, 1, 0]
-    multi = Room(make, "poll", multiple=True, max_choices=2)
-    x, y, z = multi.item_ids()
-    phone = multi.phone()
-    assert multi.act(phone, "poll_vote", step_id=multi.step_id, choice=[str(x), str(y)])["ok"]
-    assert not multi.act(phone, "poll_vote", step_id=multi.step_id, choice=[str(x), str(y), str(z)])["ok"]
-    assert not multi.act(phone, "poll_vote", step_id=multi.step_id, choice=[])["ok"]
-    results = multi.results()
-    assert by_id(results, x)["share"] == 1.0 and results["votes"]["total"] == 2
-
-
-def test_rank_scores_and_ballot_rules(make):
-    room = Room(make, "rank", k=2)
-    a, b, c = room.item_ids()
-    p1, p2 = room.phone(), room.phone()
-    assert room.act(p1, "rank", step_id=room.step_id, place_1=a, place_2=b)["ok"]
-    assert room.act(p2, "rank", step_id=room.step_id, place_1=b, place_2="")["ok"]
-    assert not room.act(p2, "rank", step_id=room.step_id, place_1=c, place_2=c)["ok"]
-    assert not room.act(p2, "rank", step_id=room.step_id, place_1="", place_2=c)["ok"]
-    assert room.act(p1, "rank", step_id=room.step_id, place_1=c, place_2=a)["ok"]  # a new ballot replaces
-    results = room.results()
-    assert [by_id(results, i)["score"]["total"] for i in (a, b, c)] == [1, 2, 2]
-    assert by_id(results, c)["places"]["total"] == [1, 0]
-    page = make.participant_client(room.dialogue).get(f"/p/{room.dialogue.code}").get_data(as_text=True)
-    assert page.count("<select") == 2 and "draggable" not in page
-
-
-# -- questions --------------------------------------------------------------------------
-
-def test_questions_upvotes_signal_and_staff_marks(make):
-    room = Room(make, "questions", items=[], moderate=True)
-    asker, voter = room.phone(), room.phone()
-    ack = room.act(asker, "ask", step_id=room.step_id, text="Miten haen tukea?")
-    assert ack["ok"] and ack["pending"]
-    q = ack["item_id"]
-    assert not room.act(voter, "upvote", step_id=room.step_id, item_id=q)["ok"]  # not yet approved
-    assert room.act(room.staff, "moderate_item", item_id=q, approve="1")["ok"]
-    assert room.act(voter, "upvote", step_id=room.step_id, item_id=q)["ok"]
-    assert room.act(voter, "upvote", step_id=room.step_id, item_id=q)["ok"]  # the same upvote again
-    assert not room.act(asker, "upvote", step_id=room.step_id, item_id=q)["ok"]  # own question
-    assert by_id(room.results(), q)["upvotes"]["total"] == 1
-    for phone in (asker, voter):
-        assert room.act(phone, "not_understood", step_id=room.step_id, on="1")["ok"]
-    assert room.act(voter, "not_understood", step_id=room.step_id, on="1")["ok"]
-    assert room.results()["not_understood"] == {"active": 2, "presses": 2}
-    staff_state = live_state(db.session, db.session.get(Dialogue, room.dialogue.id), staff=True)
-    assert staff_state["step"]["results"]["not_understood"] == 2
-    screen_state = live_state(db.session, db.session.get(Dialogue, room.dialogue.id), staff=False)
-    assert "not_understood" not in screen_state["step"]["results"]
-    assert room.act(room.staff, "clear_not_understood", step_id=room.step_id)["ok"]
-    assert room.results()["not_understood"] == {"active": 0, "presses": 2}
-    assert room.act(room.staff, "question_state", item_id=q, highlighted="1")["ok"]
-    screen_state = live_state(db.session, db.session.get(Dialogue, room.dialogue.id), staff=False)
-    assert screen_state["step"]["results"]["highlight"] == "Miten haen tukea?"
-    assert room.act(room.staff, "question_state", item_id=q, answered="1")["ok"]
-    row = by_id(room.results(), q)
-    assert row["answered"] and not row["highlighted"]
-    helper, _ = room.helper()
-    assert not room.act(helper, "question_state", item_id=q, answered="")["ok"]
-    assert room.results()["participants"]["phone"] == 2
-
-
-# -- results visibility ---------------------------------------------------------------
-
 def test_hidden_results_until_revealed_but_staff_always_see(make):
     room = Room(make, "dots", hide_results=True)
     a = room.item_ids()[0]
@@ -423,8 +142,6 @@ def test_results_never_say_who_voted_what(make):
     for blob in blobs:
         assert "participant_id" not in blob
 
-
-# -- staff counts -------------------------------------------------------------------------
 
 def test_staff_counts_count_in_tallies_and_are_marked_in_the_export(make):
     room = Room(make, "stance")
@@ -477,8 +194,6 @@ def test_helper_enters_counts_over_the_socket(make):
     assert by_id(room.results(), option)["votes"]["staff"] == 9
 
 
-# -- items from an earlier step -----------------------------------------------------------
-
 def test_items_come_from_an_earlier_steps_visible_contributions(make):
     d = make.dialogue(method="blank")
     staff = Actor("facilitator", d.id, facilitator_id=d.owner.id)
@@ -524,8 +239,6 @@ def test_config_is_validated(make):
     assert dots.clean_config({})["dots"] == 3
 
 
-# -- pages, the screen, the console, the export --------------------------------------
-
 @pytest.mark.parametrize("kind", ["dots", "stance", "scale", "poll", "rank", "questions"])
 def test_phone_and_console_pages_render_every_kind(make, kind):
     room = Room(make, kind)
@@ -540,18 +253,6 @@ def test_phone_and_console_pages_render_every_kind(make, kind):
     html = console.get_data(as_text=True)
     assert 'value="close_voting"' in html and 'value="staff_count"' in html
     assert 'value="reveal"' not in html  # only steps that hide results have the button
-
-
-def test_dot_without_javascript_shows_remaining_dots(make):
-    room = Room(make, "dots", dots=2)
-    a = room.item_ids()[0]
-    phone = make.participant_client(room.dialogue)
-    r = phone.post(f"/p/{room.dialogue.code}/act", data={"action": "dot", "step_id": room.step_id,
-                                                         "item_id": a, "delta": "1", "client_id": cid()})
-    assert r.status_code == 303
-    html = phone.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
-    left = re.search(r'class="dots-left"[^>]*><strong>([^<]*)<', html).group(1)
-    assert re.findall(r"\d+", left) == ["1", "2"]  # 1 of 2 dots left
 
 
 def test_socket_votes_reach_staff_and_screen_but_not_other_phones(make):
@@ -592,7 +293,7 @@ def test_voting_exports_validate_against_the_schema(make):
     from pathlib import Path
 
     import jsonschema
-    schema = json.loads((Path(__file__).resolve().parent.parent / "docs" / "export.schema.json").read_text())
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "export.schema.json").read_text())
     room = Room(make, "dots")
     payloads = {"dots": {"delta": 1}, "stance": {"vote": "agree"}, "scale": {"rating": 4, "comment": "Hyvä"},
                 "poll": {}, "rank": {}, "questions": {}}
