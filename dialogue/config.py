@@ -15,6 +15,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 #: The languages of the interface and of every method's texts, Finnish first (the default).
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = LANGUAGES[0]
+#: The municipalities of the employment area a participant or dialogue may name ("other" last).
+MUNICIPALITIES = ("Mikkeli", "Hirvensalmi", "Juva", "Kangasniemi", "other")
 #: The smallest group of people whose figures are shown on their own (OSUVA_MIN_GROUP_SIZE).
 MIN_GROUP_SIZE = 5
 

@@ -8,9 +8,17 @@ import json
 
 import click
 from flask.cli import with_appcontext
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
-from .sortition import Draw, LotteryError, draw_jury, explain, parse_quota, read_volunteers
+from .sortition import (
+    Draw,
+    LotteryError,
+    draw_jury,
+    explain,
+    parse_quota,
+    read_volunteers,
+)
 
 
 @click.command("jury-lottery")

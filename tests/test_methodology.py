@@ -3,7 +3,6 @@ without knowing the method. A method of one's own is added without touching `dia
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -128,27 +127,3 @@ def test_a_folder_without_method_json_is_an_error(tmp_path):
             _app(tmp_path, tmp_path / "own")
     finally:
         methodology.load()
-
-
-def _sources(*globs: str) -> list[Path]:
-    return [p for g in globs for p in (ROOT / "dialogue").glob(g) if "translations" not in p.parts]
-
-
-def test_no_module_outside_the_methods_names_a_method_key():
-    keys = [p.name for p in (ROOT / "methods").iterdir() if (p / "method.json").exists()]
-    offenders = []
-    loader = ROOT / "dialogue" / "methodology.py"  # may name `blank`, the method every installation has
-    for path in [p for p in _sources("**/*.py") if p != loader] + list((ROOT / "templates").glob("**/*.html")) + \
-            list((ROOT / "static" / "js").glob("*.js")):
-        text = path.read_text(encoding="utf-8")
-        offenders += [f"{path.relative_to(ROOT)}: {key}" for key in keys
-                      if re.search(rf"['\"]{key}['\"]", text)]
-    assert offenders == []
-
-
-def test_no_code_outside_the_activities_branches_on_an_activity_kind():
-    pattern = re.compile(r"""(\.kind|\[["']kind["']\])\s*(==|!=|in|not in)\s*[\(\["']""")
-    offenders = [f"{p.relative_to(ROOT)}:{n}" for p in _sources("**/*.py")
-                 if "activities" not in p.parts
-                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
-    assert offenders == []

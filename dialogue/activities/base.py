@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from dialogue.actors import Actor
@@ -16,6 +17,47 @@ from dialogue.export.blocks import Blocks, item_results, top_items
 from dialogue.models import Step
 
 REGISTRY: dict[str, "Activity"] = {}
+
+#: The names of the settings, for the console's step editor (an activity may add its own).
+SETTING_LABELS = {
+    "phones_down": _l("Phones down: participants see a calm 'listen' view"),
+    "wall": _l("Show the answers on the screen"),
+    "max_length": _l("Longest answer (characters)"),
+    "private_notes": _l("Private notes: only the writer sees them until they share"),
+    "read_aloud_choice": _l("The writer chooses whether the answer may be read aloud"),
+    "writers": _l("Who writes"),
+    "open_early": _l("Open for answers before the meeting"),
+    "acknowledge": _l("Participants confirm they have read this"),
+    "speak_signal": _l("Participants may silently ask to speak"),
+    "hide_results": _l("Hide the results until you show them"),
+    "items": _l("Items (one per line)"),
+    "source_step": _l("Take the items from the answers of the step"),
+    "follow_up": _l("Follow-up meeting: show the status of earlier commitments"),
+    "dots": _l("Dots per participant"),
+    "max_per_item": _l("Most dots on one item (empty: no limit)"),
+    "multiple": _l("Several choices allowed"),
+    "max_choices": _l("Most choices (empty: no limit)"),
+    "moderate": _l("Check questions before others see them"),
+    "not_understood": _l("Participants may signal “I didn't understand”"),
+    "k": _l("How many to put in order"),
+    "criteria": _l("Criteria (one per line; empty: one rating)"),
+    "style": _l("Rating style"),
+    "labels": _l("Names of the five ratings (JSON list; empty: the default)"),
+    "comments": _l("Participants may add a comment"),
+    "comment": _l("Participants may add a comment"),
+    "allow_statements": _l("Participants may add statements"),
+    "moderate_statements": _l("Check new statements before others see them"),
+    "questions": _l("Questions (their keys, one per line)"),
+    "report_as": _l("In the method's report, these answers go under"),
+}
+#: Settings that take one of a few values: (value, label) pairs.
+SETTING_CHOICES = {
+    "writers": (("everyone", _l("Everyone")), ("decision_makers", _l("Only the decision-makers"))),
+    "style": (("number", _l("Numbers 1–5")), ("smiley", _l("Smileys"))),
+    "report_as": (("", _l("Their own step")), ("insights", _l("Insights")),
+                  ("continue", _l("Where to continue, and who")), ("message", _l("Message to decision-makers")),
+                  ("take_away", _l("What people take with them"))),
+}
 
 
 def register(cls: type["Activity"]) -> type["Activity"]:
@@ -57,6 +99,14 @@ class Activity:
     def default_config(self) -> dict[str, Any]:
         """The settings of a new step of this kind."""
         return {"phones_down": False}
+
+    def config_labels(self) -> dict[str, Any]:
+        """The names of this kind's settings for the console's step editor."""
+        return SETTING_LABELS
+
+    def config_choices(self) -> dict[str, tuple]:
+        """Settings of this kind that take one of a few values: key -> ((value, label), ...)."""
+        return SETTING_CHOICES
 
     def clean_config(self, config: dict[str, Any]) -> dict[str, Any]:
         """Validate a step's settings; return them complete, or raise ValueError."""

@@ -68,7 +68,8 @@ class Info(Activity):
                 "source_step": None}
 
     def config_labels(self) -> dict[str, Any]:
-        return {"source_step": _l("Show the answers of the step (those that may be read aloud), or its questions")}
+        return {**super().config_labels(),
+                "source_step": _l("Show the answers of the step (those that may be read aloud), or its questions")}
 
     def clean_config(self, config):
         config = super().clean_config(config)

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import time
-from functools import wraps
 
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from dialogue.actors import current_facilitator_id
 from dialogue.auth import bp
 from dialogue.auth.accounts import authenticate, normalise_email
 from dialogue.auth.forms import LoginForm
@@ -15,16 +13,6 @@ from dialogue.web import ratelimit
 
 LOGIN_LIMIT = 5
 LOGIN_WINDOW = 300
-
-
-def login_required(view):
-    """Send anyone not logged in to the login page."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_facilitator_id() is None:
-            return redirect(url_for("auth.login", next=request.path))
-        return view(*args, **kwargs)
-    return wrapped
 
 
 @bp.route("/login", methods=["GET", "POST"])

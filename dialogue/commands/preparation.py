@@ -24,7 +24,7 @@ from dialogue.commands.core import (
     command,
 )
 from dialogue.commands.dialogues import new_code
-from dialogue.config import LANGUAGES
+from dialogue.config import LANGUAGES, MUNICIPALITIES
 from dialogue.models import (
     AuditEvent,
     Contribution,
@@ -35,7 +35,6 @@ from dialogue.models import (
     Theme,
     Vote,
 )
-from dialogue.participate.forms import MUNICIPALITIES
 from dialogue.textclean import InvalidInput, clean_bool, clean_int, clean_text
 
 MAX_STEPS = 60
@@ -142,15 +141,15 @@ def config_fields(kind: str, config: dict[str, Any], steps: list[Step] | None = 
     with `choices`), lines (a list of texts, one per line) and json (anything else).
     """
     activity = activities.get(kind)
-    labels = {**CONFIG_LABELS, **(getattr(activity, "config_labels", lambda: {})() or {})}
+    labels, choices = activity.config_labels(), activity.config_choices()
     fields = []
     for key, default in activity.default_config().items():
         value = config.get(key, default)
         field: dict[str, Any] = {"key": key, "label": str(labels.get(key) or key.replace("_", " ").capitalize())}
         if isinstance(default, bool):
             field.update(type="bool", value=bool(value))
-        elif key in CONFIG_CHOICES:
-            field.update(type="choice", value=value, choices=[(v, str(l)) for v, l in CONFIG_CHOICES[key]])
+        elif key in choices:
+            field.update(type="choice", value=value, choices=[(v, str(label)) for v, label in choices[key]])
         elif key in STEP_SETTINGS:
             field.update(type="step", value="" if value is None else value,
                          choices=[(s.position, f"{s.position + 1}. {step_title(s)}") for s in steps or []])
@@ -174,44 +173,6 @@ def step_title(step: Step) -> str:
     return ""
 
 
-CONFIG_LABELS = {
-    "phones_down": _l("Phones down: participants see a calm 'listen' view"),
-    "wall": _l("Show the answers on the screen"),
-    "max_length": _l("Longest answer (characters)"),
-    "private_notes": _l("Private notes: only the writer sees them until they share"),
-    "read_aloud_choice": _l("The writer chooses whether the answer may be read aloud"),
-    "writers": _l("Who writes"),
-    "open_early": _l("Open for answers before the meeting"),
-    "acknowledge": _l("Participants confirm they have read this"),
-    "speak_signal": _l("Participants may silently ask to speak"),
-    "hide_results": _l("Hide the results until you show them"),
-    "items": _l("Items (one per line)"),
-    "source_step": _l("Take the items from the answers of the step"),
-    "follow_up": _l("Follow-up meeting: show the status of earlier commitments"),
-    "dots": _l("Dots per participant"),
-    "max_per_item": _l("Most dots on one item (empty: no limit)"),
-    "multiple": _l("Several choices allowed"),
-    "max_choices": _l("Most choices (empty: no limit)"),
-    "moderate": _l("Check questions before others see them"),
-    "not_understood": _l("Participants may signal “I didn't understand”"),
-    "k": _l("How many to put in order"),
-    "criteria": _l("Criteria (one per line; empty: one rating)"),
-    "style": _l("Rating style"),
-    "labels": _l("Names of the five ratings (JSON list; empty: the default)"),
-    "comments": _l("Participants may add a comment"),
-    "comment": _l("Participants may add a comment"),
-    "allow_statements": _l("Participants may add statements"),
-    "moderate_statements": _l("Check new statements before others see them"),
-    "questions": _l("Questions (their keys, one per line)"),
-    "report_as": _l("In the method's report, these answers go under"),
-}
-CONFIG_CHOICES = {
-    "writers": (("everyone", _l("Everyone")), ("decision_makers", _l("Only the decision-makers"))),
-    "style": (("number", _l("Numbers 1–5")), ("smiley", _l("Smileys"))),
-    "report_as": (("", _l("Their own step")), ("insights", _l("Insights")),
-                  ("continue", _l("Where to continue, and who")), ("message", _l("Message to decision-makers")),
-                  ("take_away", _l("What people take with them"))),
-}
 #: Settings that name another step of the dialogue (by its position).
 STEP_SETTINGS = frozenset({"source_step"})
 

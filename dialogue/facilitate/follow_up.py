@@ -12,15 +12,14 @@ from flask_babel import gettext as _
 
 from dialogue import activities, db
 from dialogue.actors import can_run, current_facilitator_id
-from dialogue.auth.routes import login_required
 from dialogue.commands.dialogues import (
     create_follow_up,
     follow_up_method,
     follow_ups_of,
 )
 from dialogue.facilitate import bp
-from dialogue.facilitate.routes import own_dialogue
 from dialogue.models import Dialogue, Facilitator
+from dialogue.web.access import login_required, own_dialogue
 from dialogue.web.forms import flash_ack
 
 

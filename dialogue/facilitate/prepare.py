@@ -14,17 +14,16 @@ from flask_babel import force_locale, get_locale
 
 from dialogue import activities, db
 from dialogue.actors import facilitator_actor
-from dialogue.auth.routes import login_required
 from dialogue.commands.core import dispatch
 from dialogue.commands.preparation import (
     co_facilitators,
     config_fields,
     step_answers,
 )
-from dialogue.config import LANGUAGES
-from dialogue.facilitate.routes import bp, own_dialogue, own_step
-from dialogue.participate.forms import MUNICIPALITIES
+from dialogue.config import LANGUAGES, MUNICIPALITIES
+from dialogue.facilitate import bp
 from dialogue.realtime.snapshot import step_texts, timer_state
+from dialogue.web.access import login_required, own_dialogue, own_step
 from dialogue.web.forms import flash_ack, payload_from_form
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from dialogue import activities, db, methodology
-from dialogue.actors import can_run, current_facilitator_id, facilitator_actor
-from dialogue.auth.routes import login_required
+from dialogue.actors import current_facilitator_id, facilitator_actor
 from dialogue.commands.core import dispatch
 from dialogue.commands.dialogues import create_dialogue
 from dialogue.commands.lifecycle import TRANSITIONS, retention_date
@@ -27,29 +26,13 @@ from dialogue.facilitate import bp
 from dialogue.facilitate.forms import NewDialogueForm
 from dialogue.models import Dialogue, DialogueShare, Facilitator, Participant, Step
 from dialogue.realtime.snapshot import join_url, live_state, step_texts, timer_state
+from dialogue.web.access import login_required, own_dialogue
 from dialogue.web.forms import flash_ack, payload_from_form
 
 #: The dashboard's groups, in order: (key, states).
 GROUPS = (("upcoming", ("draft", "open")), ("running", ("running",)), ("closed", ("closed",)),
           ("archived", ("archived",)))
 SEARCH_MAX = 100
-
-
-def own_dialogue(dialogue_id: int) -> Dialogue:
-    """The dialogue, if the logged-in facilitator owns or co-facilitates it; else 404."""
-    dialogue = db.session.get(Dialogue, dialogue_id)
-    if dialogue is None or not can_run(current_facilitator_id(), dialogue):
-        abort(404)  # 404, not 403: do not reveal that someone else's dialogue exists
-    return dialogue
-
-
-def own_step(dialogue_id: int, step_id: int) -> tuple[Dialogue, Step]:
-    """The dialogue (as `own_dialogue`) and one of its steps; 404 for a step of another dialogue."""
-    dialogue = own_dialogue(dialogue_id)
-    step = db.session.get(Step, step_id)
-    if step is None or step.dialogue_id != dialogue.id:
-        abort(404)
-    return dialogue, step
 
 
 def group_names() -> dict[str, str]:

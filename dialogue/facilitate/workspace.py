@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from dialogue import db
-from dialogue.auth.routes import login_required
 from dialogue.commands.helper_links import helper_url, kind_labels, links_of
 from dialogue.commands.lifecycle import TRANSITIONS, raw_counts, retention_date
 from dialogue.commands.themes import theme_counts, themes_of
-from dialogue.facilitate.routes import bp, own_dialogue
+from dialogue.facilitate import bp
 from dialogue.models import HELPER_KINDS, AuditEvent, Contribution, Facilitator, Helper
 from dialogue.realtime.snapshot import step_texts
 from dialogue.synthesis import pii
+from dialogue.web.access import login_required, own_dialogue
 
 LIST_LIMIT = 500
 AUDIT_LIMIT = 300

@@ -4,9 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from dialogue.config import MUNICIPALITIES
 from dialogue.models import ROLES
-
-MUNICIPALITIES = ("Mikkeli", "Hirvensalmi", "Juva", "Kangasniemi", "other")
 
 
 def role_choices():

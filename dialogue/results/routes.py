@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from dialogue import activities, db
 from dialogue.actors import facilitator_actor, screen_dialogue
-from dialogue.auth.routes import login_required
 from dialogue.commands import publishing  # noqa: F401  (registers publish_results / withdraw_results)
 from dialogue.commands.core import dispatch
 from dialogue.commands.publishing import is_live, publication
@@ -26,9 +25,9 @@ from dialogue.export.content import step_blocks
 from dialogue.export.formats import FORMATS, export
 from dialogue.export.html import report_context
 from dialogue.export.report import build_report, step_report
-from dialogue.facilitate.routes import own_dialogue, own_step
 from dialogue.models import Dialogue, Publication, Step
 from dialogue.results import bp
+from dialogue.web.access import login_required, own_dialogue, own_step
 from dialogue.web.forms import flash_ack, payload_from_form
 
 
