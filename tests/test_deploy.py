@@ -28,7 +28,7 @@ from tests.support.live import (
     free_port,
 )
 from tests.support.pg import fresh_database
-from tests.test_two_processes import REDIS, _redis_channel
+from tests.support.queue import REDIS, redis_channel
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "deploy" / "nginx" / "osuva.conf"
@@ -75,7 +75,7 @@ def test_the_nginx_config_parses(tmp_path):
 
 @pytest.fixture
 def behind_nginx(tmp_path):
-    channel = _redis_channel()
+    channel = redis_channel()
     with fresh_database() as url:
         env = {"OSUVA_DATABASE_URL": url, "OSUVA_MESSAGE_QUEUE": REDIS, "OSUVA_MESSAGE_QUEUE_CHANNEL": channel}
         a = LiveServer(tmp_path / "a", extra_env=env)

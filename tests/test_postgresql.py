@@ -25,7 +25,7 @@ from dialogue.db import alembic_config, upgrade
 from dialogue.models import Base, ProcessedWrite, Vote
 from tests.conftest import Factory, cid
 from tests.support.pg import pg_app, pg_url  # noqa: F401  (fixtures)
-from tests.test_voting import Room
+from tests.support.rooms import Room
 
 
 def test_migration_upgrades_and_downgrades_on_postgresql(pg_url):  # noqa: F811

@@ -11,8 +11,15 @@ from flask import Flask
 from flask_babel import Babel
 from scipy.stats import chisquare
 
-from dialogue.sortition import (LotteryError, Pool, draw_jury, explain, lottery_number, parse_quota,
-                                read_volunteers)
+from dialogue.sortition import (
+    LotteryError,
+    Pool,
+    draw_jury,
+    explain,
+    lottery_number,
+    parse_quota,
+    read_volunteers,
+)
 from dialogue.sortition_cli import jury_lottery
 
 

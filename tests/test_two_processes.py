@@ -14,8 +14,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import redis
 
+from tests.support.burst import Acks, fire_together
 from tests.support.live import (
     LiveServer,
     add_steps,
@@ -24,9 +24,8 @@ from tests.support.live import (
     socket_client,
 )
 from tests.support.pg import fresh_database
-from tests.test_voting_live import Acks, fire_together
+from tests.support.queue import REDIS, redis_channel
 
-REDIS = "redis://127.0.0.1:6379/0"
 PHONES_PER_PROCESS = 15
 BUDGET = 3
 
@@ -56,19 +55,11 @@ class Newest:
                 self.state
 
 
-def _redis_channel() -> str:
-    try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=3).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis is not reachable at {REDIS} ({exc}). The multi-process tests need it: "
-                    "start it (.ci/run does: redis-server --daemonize yes ...).", pytrace=False)
-    # Publish/subscribe ignores the database number: a channel of this run's own keeps runs apart.
-    return f"osuva-test-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory):
-    channel = _redis_channel()
+    channel = redis_channel()
     with fresh_database() as url:
         env = {"OSUVA_DATABASE_URL": url, "OSUVA_MESSAGE_QUEUE": REDIS, "OSUVA_MESSAGE_QUEUE_CHANNEL": channel}
         a = LiveServer(tmp_path_factory.mktemp("process-a"), extra_env=env)

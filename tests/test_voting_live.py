@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.support.burst import Acks, fire_together
 from tests.support.live import (
     LiveServer,
     add_steps,
@@ -28,26 +29,6 @@ from tests.support.pg import fresh_database
 
 PHONES = 120
 BUDGET, CAP = 3, 2
-
-
-class Acks:
-    """Collects acknowledgements from callbacks running on client threads."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.done = threading.Condition(self.lock)
-        self.items: list[tuple[int, dict, dict]] = []
-
-    def callback(self, phone: int, payload: dict):
-        def receive(ack=None):
-            with self.done:
-                self.items.append((phone, payload, ack or {}))
-                self.done.notify_all()
-        return receive
-
-    def wait(self, n: int, timeout: float = 60):
-        with self.done:
-            assert self.done.wait_for(lambda: len(self.items) >= n, timeout), f"{len(self.items)} of {n} acks"
 
 
 class Frames:
@@ -108,26 +89,6 @@ def step_export(room, kind):
     return next(st for st in doc["steps"] if st["id"] == room["steps"][kind])
 
 
-def fire_together(phones, writes_for, acks: Acks) -> int:
-    """Every phone sends its writes at the same moment (without waiting for acks); returns how many."""
-    barrier = threading.Barrier(len(phones))
-    sent = [0]
-    lock = threading.Lock()
-
-    def run(n, client):
-        writes = writes_for(n)
-        barrier.wait()
-        for action, payload in writes:
-            client.emit("act", (action, payload), callback=acks.callback(n, payload))
-        with lock:
-            sent[0] += len(writes)
-
-    threads = [threading.Thread(target=run, args=(n, c)) for n, c in enumerate(phones)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return sent[0]
 
 
 def test_simultaneous_dots_never_overspend_and_tallies_equal_the_acks(room):
