@@ -1,4 +1,4 @@
-"""A voting room: a blank dialogue with one voting step made current, and people in it."""
+"""A room: a blank dialogue with one step of a kind made current, and people in it."""
 from __future__ import annotations
 
 import json
@@ -32,7 +32,7 @@ class Room:
         self.dialogue = make.dialogue(method="blank")
         self.owner = self.dialogue.owner
         self.staff = Actor("facilitator", self.dialogue.id, facilitator_id=self.owner.id)
-        self.step_id = self.add_step(kind, items=list(items), **config)
+        self.step_id = self.add_step(kind, **({"items": list(items)} if items else {}), **config)
         assert self.act(self.staff, "go_to_step", step_id=self.step_id)["ok"]
 
     def add_step(self, kind, position=None, **config):
