@@ -11,13 +11,14 @@ output is built from the decoded pixels into a new image, so none of it survives
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import warnings
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 MAX_UPLOAD_BYTES = 12 * 1024 * 1024
 # 50 megapixels: every phone camera's default mode (48 and 50 MP sensors included).
@@ -80,7 +81,7 @@ def process_photo(data: bytes) -> ProcessedPhoto:
         raise PhotoRejected(_l("This file is not a photo. Choose a JPEG, PNG, WebP or GIF image.")) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         # Truncated data ("image file is truncated"), broken checksums, bad headers.
-        # ImageFile.LOAD_TRUNCATED_IMAGES stays off: a half photo is refused, not grey-filled.
+        # _truncated_images_refused keeps LOAD_TRUNCATED_IMAGES off: a half photo is refused.
         raise PhotoRejected(_l("The photo is incomplete or damaged. Try sending it again.")) from None
     out = io.BytesIO()
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
@@ -89,7 +90,7 @@ def process_photo(data: bytes) -> ProcessedPhoto:
 
 def _decode(data: bytes) -> Image.Image:
     """The upright, shrunk RGB pixels of `data` in a new image with no metadata at all."""
-    with Image.open(io.BytesIO(data), formats=FORMATS) as source:
+    with _truncated_images_refused(), Image.open(io.BytesIO(data), formats=FORMATS) as source:
         if source.width * source.height > MAX_PIXELS:
             raise _too_many_pixels()
         # A JPEG can be decoded at 1/2, 1/4 or 1/8 scale directly: far less memory and
@@ -105,6 +106,22 @@ def _decode(data: bytes) -> Image.Image:
             upright = source.copy()
     upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     return _pixels_only(upright)
+
+
+@contextlib.contextmanager
+def _truncated_images_refused():
+    """Refuse truncated data while decoding, whatever the process-wide setting says.
+
+    WeasyPrint turns Pillow's process-wide ImageFile.LOAD_TRUNCATED_IMAGES on when it is
+    imported (for reports), which would let a half-sent photo through grey-filled. The
+    decode does no I/O, so no other green thread runs while the flag is off.
+    """
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:

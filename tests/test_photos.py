@@ -177,3 +177,17 @@ def test_a_truncated_png_is_refused():
     Image.effect_noise((300, 200), 50).save(out, "PNG")
     data = out.getvalue()
     assert _refusal(data[: len(data) // 2]) == "The photo is incomplete or damaged. Try sending it again."
+
+
+def test_a_truncated_photo_is_refused_after_reports_have_loaded_weasyprint():
+    # WeasyPrint switches Pillow's process-wide LOAD_TRUNCATED_IMAGES on when imported;
+    # a half-sent photo must still be refused in a process that also makes PDF reports.
+    import weasyprint  # noqa: F401 - imported for its side effect
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    out = io.BytesIO()
+    Image.effect_noise((300, 200), 50).save(out, "PNG")
+    data = out.getvalue()
+    assert _refusal(data[: len(data) // 2]) == "The photo is incomplete or damaged. Try sending it again."
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # the reports' own setting is left as it was
