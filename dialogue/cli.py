@@ -72,6 +72,30 @@ def export_command(dialogue_id: int, fmt: str, out: str, lang: str | None) -> No
         click.echo(f"Wrote {out}")
 
 
+@click.command("print")
+@click.argument("dialogue_id", type=int)
+@click.argument("what")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+def print_command(dialogue_id: int, what: str, out: str) -> None:
+    """Make a printable A4 PDF of a dialogue: join-poster, paper-form, ... (see the error for all)."""
+    from dialogue.export import room_printables
+    dialogue = db.session.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        raise click.ClickException(f"no dialogue {dialogue_id}")
+    if what not in room_printables.REGISTRY:
+        raise click.ClickException(f"no printable {what!r}; there are: {', '.join(room_printables.REGISTRY)}")
+    body = room_printables.make(what, db.session, dialogue)
+    if body is None:
+        raise click.ClickException(f"dialogue {dialogue_id} has nothing to print as {what}")
+    if out == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    else:
+        with open(out, "wb") as fh:
+            fh.write(body)
+        click.echo(f"Wrote {out}")
+
+
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Only tell what would be deleted.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -93,5 +117,6 @@ def purge_command(dry_run: bool, today) -> None:
 def init_app(app: Flask) -> None:
     """Register the flask commands."""
     from dialogue.sortition_cli import jury_lottery
-    for cmd in (create_facilitator_command, new_dialogue_command, export_command, purge_command, jury_lottery):
+    for cmd in (create_facilitator_command, new_dialogue_command, export_command, print_command, purge_command,
+                jury_lottery):
         app.cli.add_command(cmd)

@@ -6,6 +6,7 @@ directly. Methods are data made of steps; activities are the code behind them.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from flask_babel import gettext as _
@@ -77,6 +78,18 @@ def of_kind(kind: str) -> "Activity":
     return REGISTRY.get(kind) or Activity()
 
 
+@dataclass(frozen=True)
+class PaperQuestion:
+    """One question of the paper form for someone without a phone.
+
+    `text` is what is asked ("" for the step's own question); `choices` are boxes to
+    tick (one per choice), or, with no choices, `lines` lines to write on.
+    """
+    text: str = ""
+    choices: tuple[str, ...] = ()
+    lines: int = 0
+
+
 class Activity:
     """Base class of every activity kind; subclasses override what they need."""
 
@@ -91,6 +104,9 @@ class Activity:
     collects_contributions: ClassVar[bool] = False
     #: Whether its cards have owners who accept them (a decision-maker's helper page offers them).
     owners_accept: ClassVar[bool] = False
+    #: The staff form (a template fragment) that enters a paper form's answers in this kind's
+    #: step, or None. It is included with `url`, `step` and `staff` (from `staff_context`).
+    paper_entry_template: ClassVar[str | None] = None
 
     def label(self) -> str:
         """The kind's name for the facilitator, translated."""
@@ -132,6 +148,10 @@ class Activity:
     def live_state(self, s: Session, step: Step, *, staff: bool) -> dict[str, Any]:
         """JSON for the screen and the console (aggregates only, never who did what)."""
         return {}
+
+    def paper_questions(self, s: Session, step: Step) -> list[PaperQuestion]:
+        """What the paper form asks in this step (nothing by default: the step only informs)."""
+        return []
 
     def makes_own_cards(self, step: Step) -> bool:
         """Whether this step makes cards of its own that a later meeting can follow up."""

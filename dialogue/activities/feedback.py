@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue.activities.base import Activity, register
+from dialogue.activities.base import Activity, PaperQuestion, register
 from dialogue.actors import PARTICIPANTS_ONLY, STAFF
 from dialogue.commands.core import CommandContext, command
 from dialogue.export.blocks import Blocks, Table, chart_ident, key_label, split_text
@@ -96,6 +96,17 @@ def results(s, step: Step) -> dict[str, Any]:
 class Feedback(Activity):
     key = "feedback"
     participant_template = "activities/feedback.html"
+    paper_entry_template = "activities/_paper_feedback.html"
+
+    def paper_questions(self, s, step):
+        labels = questions()
+        boxes = tuple(str(label) for label in scale_labels())
+        return [PaperQuestion(str(labels[k]), boxes) for k in step_questions(step)]
+
+    def staff_context(self, s, step):
+        labels = questions()
+        return {"questions": [(k, labels[k]) for k in step_questions(step)],
+                "scale": list(zip(VALUES, scale_labels()))}
 
     def label(self):
         return _l("Closing survey")

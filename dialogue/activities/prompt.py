@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from dialogue.activities.base import Activity, register
+from dialogue.activities.base import Activity, PaperQuestion, register
 from dialogue.actors import EVERYONE_WHO_WRITES, PARTICIPANTS_ONLY
 from dialogue.commands.core import CommandContext, command
 from dialogue.models import Contribution
@@ -28,9 +28,15 @@ class Prompt(Activity):
     key = "prompt"
     participant_template = "activities/prompt.html"
     collects_contributions = True
+    paper_entry_template = "activities/_paper_contribution.html"
 
     def label(self):
         return _l("Open question")
+
+    def paper_questions(self, s, step):
+        if step.config.get("writers") == "decision_makers":
+            return []
+        return [PaperQuestion(lines=8)]
 
     def default_config(self) -> dict[str, Any]:
         # private_notes: notes to self that the author may share later (reflection).

@@ -15,7 +15,7 @@ from flask_babel import lazy_ngettext
 from sqlalchemy import func, select, update
 
 from dialogue.activities import voting
-from dialogue.activities.base import register
+from dialogue.activities.base import PaperQuestion, register
 from dialogue.actors import EVERYONE_WHO_WRITES, FACILITATOR_ONLY, PARTICIPANTS_ONLY
 from dialogue.commands.core import AFTERWARDS, CommandContext, command
 from dialogue.export.blocks import (
@@ -56,9 +56,13 @@ class Questions(voting.VotingActivity):
     key = "questions"
     participant_template = "activities/questions.html"
     staff_items_are_entries = True
+    paper_entry_template = "activities/_paper_question.html"
 
     def label(self):
         return _l("Questions")
+
+    def paper_questions(self, s, step):
+        return [PaperQuestion(lines=4)]
 
     def default_config(self) -> dict[str, Any]:
         return {**super().default_config(), "moderate": False, "not_understood": True}

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from dialogue.activities.base import Activity
+from dialogue.activities.base import Activity, PaperQuestion
 from dialogue.actors import FACILITATOR_ONLY, STAFF, Actor
 from dialogue.commands.core import AFTERWARDS, CommandContext, command
 from dialogue.models import Contribution, Item, Participant, StaffCount, Step, Vote
@@ -222,6 +222,7 @@ class VotingActivity(Activity):
     staff_items_are_entries: ClassVar[bool] = False
     #: Whether staff may enter paper/show-of-hands counts for it.
     takes_staff_counts: ClassVar[bool] = True
+    paper_entry_template: ClassVar[str | None] = "activities/_staff_count_form.html"
 
     @property
     def staff_template(self) -> str:  # type: ignore[override]
@@ -280,6 +281,14 @@ class VotingActivity(Activity):
         return {}
 
     # The Activity interface, the same for every voting kind.
+    def paper_questions(self, s, step):
+        """A box per value for every item (and criterion); before the step has begun, its item list."""
+        texts = [i.text for i in visible_items(s, step.id)] or list(step.config.get("items") or [])
+        boxes = tuple(str(label) for _value, label in self.staff_values(step))
+        criteria = [c["label"] for c in self.criteria(step)]
+        return [PaperQuestion(f"{pii.mask(text)} – {criterion}" if criterion else pii.mask(text), boxes)
+                for text in texts for criterion in criteria]
+
     def participant_context(self, s, step, actor: Actor | None):
         items = visible_items(s, step.id)
         context: dict[str, Any] = {

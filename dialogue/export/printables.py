@@ -1,4 +1,4 @@
-"""Printables as A4 PDF: station sheets, the join poster and table cards.
+"""Printables as A4 PDF: station sheets, the join poster, table cards and the paper form.
 
 Pure functions of plain data (names, codes, addresses; no database), rendered from
 the Jinja templates in templates/print/ by WeasyPrint (dialogue/export/pdf.py: nothing
@@ -84,6 +84,15 @@ def table_cards_pdf(tables: Iterable[Mapping[str, str | None]]) -> bytes:
         raise ValueError("no tables to print")
     return _pdf("table_cards.html", doc_title=gettext("Table cards"), tables=cards,
                 instructions=SCAN_INSTRUCTIONS)
+
+
+def paper_form_pdf(title: str, code: str, steps: Iterable[Mapping]) -> bytes:
+    """The paper form for taking part without a phone, in the current locale.
+
+    `steps` are mappings with title, body and questions (activities.base.PaperQuestion),
+    printed in the order given and numbered as the staff entry view numbers them.
+    """
+    return _pdf("paper_form.html", doc_title=title, title=_name(title), code=code, steps=list(steps))
 
 
 def _pdf(template: str, **context) -> bytes:

@@ -147,4 +147,4 @@ def export_json(dialogue_id: int):
 
 
 # The other console pages register their routes on `bp` when imported.
-from dialogue.facilitate import follow_up, prepare, workspace  # noqa: E402,F401
+from dialogue.facilitate import follow_up, prepare, printing, workspace  # noqa: E402,F401

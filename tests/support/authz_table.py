@@ -317,6 +317,9 @@ ROUTES.update({
     "GET facilitate.contributions": Route(FACILITATORS),
     "GET facilitate.helper_links": Route(FACILITATORS),
     "GET facilitate.data": Route(FACILITATORS),
+    "GET facilitate.printing": Route(FACILITATORS),
+    "GET facilitate.printable": Route(FACILITATORS, params=lambda w, p: {"name": "join-poster"}),
+    "GET facilitate.paper_entry": Route(FACILITATORS),
     "GET helpers.page": Route(HELPERS, secret="helper"),
     "POST helpers.act": Route(HELPERS, secret="helper"),  # a command transport: see ACT_ENDPOINTS
 })

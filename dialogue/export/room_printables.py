@@ -1,0 +1,61 @@
+"""The printables a dialogue offers (console "Paper" page and `flask --app app print`), by name.
+
+Each entry makes an A4 PDF from a dialogue, or None when the dialogue has nothing to
+print of that kind (no tables, no stations). A feature adds its own with `printable`;
+the console and the CLI list whatever is registered, in registration order.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from dialogue.export.paper_form import dialogue_paper_form, paper_steps
+from dialogue.export.printables import join_poster_pdf
+from dialogue.models import Dialogue
+from dialogue.realtime.snapshot import join_url
+
+Maker = Callable[[Session, Dialogue], "bytes | None"]
+
+
+@dataclass(frozen=True)
+class Printable:
+    name: str  # in URLs and on the command line
+    label: object  # lazily translated
+    hint: object
+    make: Maker
+
+
+REGISTRY: dict[str, Printable] = {}
+
+
+def printable(name: str, label, hint) -> Callable[[Maker], Maker]:
+    """Register `make(session, dialogue) -> PDF bytes or None` as the printable `name`."""
+    def register(make: Maker) -> Maker:
+        REGISTRY[name] = Printable(name, label, hint, make)
+        return make
+    return register
+
+
+def make(name: str, s: Session, dialogue: Dialogue) -> bytes | None:
+    """The PDF of printable `name` for `dialogue`, or None. KeyError for an unknown name."""
+    return REGISTRY[name].make(s, dialogue)
+
+
+@printable("join-poster", _l("Join poster"),
+           _l("An A4 poster with the QR code, the code and the address in large type, and how to join "
+              "in Finnish, Swedish and English. Put it by the door and on the tables."))
+def _join_poster(s: Session, dialogue: Dialogue) -> bytes:
+    return join_poster_pdf(dialogue.title, dialogue.code, join_url(dialogue))
+
+
+@printable("paper-form", _l("Paper form"),
+           _l("For those who take part without a phone: each question with space to write or boxes to "
+              "tick, in the dialogue's language. Type the answers in afterwards on the entry page, which "
+              "follows the form's order."))
+def _paper_form(s: Session, dialogue: Dialogue) -> bytes | None:
+    if not paper_steps(s, dialogue, dialogue.language):
+        return None
+    return dialogue_paper_form(s, dialogue)
