@@ -96,6 +96,26 @@ def print_command(dialogue_id: int, what: str, out: str) -> None:
         click.echo(f"Wrote {out}")
 
 
+@click.command("demo")
+def demo_command() -> None:
+    """Create the demo facilitator (if missing) and one demo dialogue per method; print them as JSON.
+
+    Running it again adds only what is missing. Demo dialogues are marked as demos and left
+    out of project reporting.
+    """
+    from dialogue import demo
+    account, password = demo.demo_facilitator()
+    try:
+        dialogues = demo.seed(account)
+    except demo.DemoError as exc:
+        raise click.ClickException(str(exc)) from None
+    out = {"facilitator": account.email,
+           "dialogues": [{"id": d.id, "method": d.method, "code": d.code, "title": d.title} for d in dialogues]}
+    if password:
+        out["password"] = password
+    click.echo(json.dumps(out, ensure_ascii=False))
+
+
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Only tell what would be deleted.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -117,6 +137,6 @@ def purge_command(dry_run: bool, today) -> None:
 def init_app(app: Flask) -> None:
     """Register the flask commands."""
     from dialogue.sortition_cli import jury_lottery
-    for cmd in (create_facilitator_command, new_dialogue_command, export_command, print_command, purge_command,
-                jury_lottery):
+    for cmd in (create_facilitator_command, new_dialogue_command, export_command, print_command, demo_command,
+                purge_command, jury_lottery):
         app.cli.add_command(cmd)

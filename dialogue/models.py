@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import (
@@ -82,6 +83,8 @@ class Dialogue(Base):
     # Set when the raw data was purged (lifecycle.py); `summary` keeps the aggregated numbers.
     purged_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Made by `flask demo` with invented content: marked everywhere, left out of project reporting.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     owner: Mapped[Facilitator] = relationship()

@@ -60,7 +60,7 @@ def project_report(s: Session, start: dt.date | None = None, end: dt.date | None
                    minimum: int | None = None, lang: str = "fi") -> dict[str, Any]:
     """The project report for dialogues on days start..end (both included; None: open)."""
     minimum = minimum or min_group_size()
-    rows = [d for d in s.scalars(select(Dialogue).where(Dialogue.state != "draft").order_by(Dialogue.id))
+    rows = [d for d in s.scalars(select(Dialogue).where(Dialogue.state != "draft", Dialogue.is_demo.is_(False)).order_by(Dialogue.id))
             if (start is None or dialogue_day(d) >= start) and (end is None or dialogue_day(d) <= end)]
     method_name = {k: m.name(lang) for k, m in methodology.REGISTRY.items()}
     by = {"method": defaultdict(lambda: [0, 0]), "municipality": defaultdict(lambda: [0, 0]),

@@ -156,6 +156,7 @@ def _build(s: Session, dialogue: Dialogue, lang: str, minimum: int | None) -> di
             "organiser": pii.mask(dialogue.organiser or ""),
             "created_at": iso(dialogue.created_at),
             "closed_at": iso(dialogue.closed_at),
+            "demo": dialogue.is_demo,
         },
         "participation": people,
         "themes": [{"id": t.id, "name": themes[t.id], "key": t.key, "contributions": theme_counts.get(t.id, 0)}

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from dialogue import activities, db, methodology
+from dialogue import activities, db, demo, methodology
 from dialogue.actors import current_facilitator_id, facilitator_actor
 from dialogue.commands.core import dispatch
 from dialogue.commands.dialogues import create_dialogue
@@ -74,6 +74,16 @@ def new_dialogue():
         return redirect(url_for(".prepare", dialogue_id=dialogue.id), code=303)
     return render_template("facilitate/new.html", form=form, methods=methodology.listed(), lang=lang), \
         400 if form.errors else 200
+
+
+@bp.post("/demo")
+@login_required
+def try_demo():
+    """Make the demo dialogues (one per method, invented content) for this facilitator."""
+    owner = db.session.get(Facilitator, current_facilitator_id())
+    demo.seed(owner)
+    flash_ack({"ok": True, "message": _("The demo dialogues are ready. Open one and look around.")})
+    return redirect(url_for(".dashboard"), code=303)
 
 
 @bp.post("/d/<int:dialogue_id>/duplicate")

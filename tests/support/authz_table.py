@@ -318,6 +318,7 @@ ROUTES.update({
     "GET facilitate.helper_links": Route(FACILITATORS),
     "GET facilitate.data": Route(FACILITATORS),
     "GET facilitate.printing": Route(FACILITATORS),
+    "POST facilitate.try_demo": Route(ACCOUNTS),
     "GET facilitate.printable": Route(FACILITATORS, params=lambda w, p: {"name": "join-poster"}),
     "GET facilitate.paper_entry": Route(FACILITATORS),
     "GET helpers.page": Route(HELPERS, secret="helper"),
