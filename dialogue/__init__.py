@@ -59,8 +59,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     realtime.init_app(app)
     ratelimit.reset()
 
-    from dialogue import auth, facilitate, helpers, participate, results, screen
-    for blueprint in (auth.bp, participate.bp, screen.bp, facilitate.bp, helpers.bp, results.bp):
+    from dialogue import auth, facilitate, guide, helpers, participate, results, screen
+    from dialogue.guide.routes import guide_url
+    for blueprint in (auth.bp, participate.bp, screen.bp, facilitate.bp, helpers.bp, results.bp, guide.bp):
         app.register_blueprint(blueprint)
 
     from dialogue import backup, cli
@@ -68,7 +69,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     backup.init_app(app)
     _register_error_handlers(app)
     app.jinja_env.globals.update(LANGUAGE_NAMES=i18n.LANGUAGE_NAMES, current_lang=lambda: str(get_locale()),
-                                 new_client_id=lambda: uuid.uuid4().hex,
+                                 new_client_id=lambda: uuid.uuid4().hex, guide_url=guide_url,
                                  method_name=lambda key: methodology.get(key).name(str(get_locale()))
                                  if methodology.get(key) else key,
                                  state_name=state_name, kind_name=lambda kind: activities.get(kind).label())

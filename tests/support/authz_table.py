@@ -159,6 +159,8 @@ ROUTES: dict[str, Route] = {
     "POST participate.act": Route(PARTICIPANT),  # a command transport: see ACT_ENDPOINTS
     "POST participate.text_size": Route(EVERYONE, data=lambda w: {"next": "/"}),
     "GET participate.accessibility": Route(EVERYONE),
+    "GET guide.page": Route(EVERYONE),
+    "GET guide.image": Route(EVERYONE, params=lambda w, p: {"name": "phone.jpg"}),
     "GET screen.screen": Route(SCREEN, secret="screen"),
     "GET screen.screen_state": Route(SCREEN, secret="screen"),
     "GET screen.join_qr": Route(EVERYONE),
