@@ -63,8 +63,13 @@ def export_command(dialogue_id: int, fmt: str, out: str, lang: str | None) -> No
     if dialogue is None:
         raise click.ClickException(f"no dialogue {dialogue_id}")
     body, _format, _name = export(db.session, dialogue, fmt, lang)
+    _write(body, out, newline=fmt in ("json", "html"))
+
+
+def _write(body: bytes, out: str, *, newline: bool = False) -> None:
+    """Write `body` to the file `out`, or to standard output for "-" (text ends with a newline)."""
     if out == "-":
-        sys.stdout.buffer.write(body + (b"\n" if fmt in ("json", "html") else b""))
+        sys.stdout.buffer.write(body + (b"\n" if newline else b""))
         sys.stdout.flush()
     else:
         with open(out, "wb") as fh:
@@ -87,13 +92,7 @@ def print_command(dialogue_id: int, what: str, out: str) -> None:
     body = room_printables.make(what, db.session, dialogue)
     if body is None:
         raise click.ClickException(f"dialogue {dialogue_id} has nothing to print as {what}")
-    if out == "-":
-        sys.stdout.buffer.write(body)
-        sys.stdout.flush()
-    else:
-        with open(out, "wb") as fh:
-            fh.write(body)
-        click.echo(f"Wrote {out}")
+    _write(body, out)
 
 
 @click.command("demo")

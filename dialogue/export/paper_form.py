@@ -30,7 +30,10 @@ def paper_steps(s: Session, dialogue: Dialogue, lang: str) -> list[dict[str, Any
     return out
 
 
-def dialogue_paper_form(s: Session, dialogue: Dialogue) -> bytes:
-    """The dialogue's paper form as an A4 PDF, in the dialogue's own language."""
+def dialogue_paper_form(s: Session, dialogue: Dialogue) -> bytes | None:
+    """The dialogue's paper form as an A4 PDF in its own language; None if no step asks anything."""
+    steps = paper_steps(s, dialogue, dialogue.language)
+    if not steps:
+        return None
     with force_locale(dialogue.language):
-        return paper_form_pdf(dialogue.title, dialogue.code, paper_steps(s, dialogue, dialogue.language))
+        return paper_form_pdf(dialogue.title, dialogue.code, steps)

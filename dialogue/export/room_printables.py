@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from dialogue.export.paper_form import dialogue_paper_form, paper_steps
+from dialogue.export.paper_form import dialogue_paper_form
 from dialogue.export.printables import join_poster_pdf
 from dialogue.models import Dialogue
 from dialogue.realtime.snapshot import join_url
@@ -56,6 +56,4 @@ def _join_poster(s: Session, dialogue: Dialogue) -> bytes:
               "tick, in the dialogue's language. Type the answers in afterwards on the entry page, which "
               "follows the form's order."))
 def _paper_form(s: Session, dialogue: Dialogue) -> bytes | None:
-    if not paper_steps(s, dialogue, dialogue.language):
-        return None
     return dialogue_paper_form(s, dialogue)
