@@ -57,7 +57,7 @@ import argparse  # noqa: E402
 import resource  # noqa: E402
 
 from dialogue import create_app  # noqa: E402
-from dialogue.config import lan_address  # noqa: E402
+from dialogue.config import DEFAULT_PORT, lan_address, remember_port  # noqa: E402
 from dialogue.extensions import socketio  # noqa: E402
 
 MAX_CONNECTIONS = 5000
@@ -104,9 +104,11 @@ def protocol_without_addresses(nodelay: bool = True):
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run the Osuva server.")
     parser.add_argument("--host", default="0.0.0.0")
-    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("OSUVA_PORT") or DEFAULT_PORT),
+                        help=f"default: OSUVA_PORT or {DEFAULT_PORT}")
     args = parser.parse_args(argv)
     application = create_app({"PORT": args.port})
+    remember_port(application.config["INSTANCE_PATH"], args.port)
     raise_open_file_limit(MAX_CONNECTIONS + 100)
     lan = lan_address()
     print("Osuva is running:", flush=True)

@@ -14,7 +14,7 @@ from flask import Flask, render_template
 from flask_babel import get_locale, gettext
 from jinja2 import ChoiceLoader
 
-from dialogue import activities, commands, db, methodology, realtime
+from dialogue import activities, commands, db, methodology, placeholders, realtime
 from dialogue.config import Config, lan_address
 from dialogue.extensions import babel, csrf, socketio
 from dialogue.web import compress, i18n, logprivacy, ratelimit, security
@@ -72,7 +72,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                                  new_client_id=lambda: uuid.uuid4().hex, guide_url=guide_url,
                                  method_name=lambda key: methodology.get(key).name(str(get_locale()))
                                  if methodology.get(key) else key,
-                                 state_name=state_name, kind_name=lambda kind: activities.get(kind).label())
+                                 state_name=state_name, kind_name=lambda kind: activities.get(kind).label(),
+                                 placeholders_left=placeholders.left_in)
+    app.jinja_env.filters["public_text"] = placeholders.strip
     return app
 
 

@@ -18,6 +18,10 @@ from dialogue.models import Dialogue, DialogueShare, Helper, Participant
 PARTICIPANT, HELPER, FACILITATOR, SCREEN = "participant", "helper", "facilitator", "screen"
 #: The helper kind (and self-declared role) of a decision-maker.
 DECISION_MAKER = "decision_maker"
+#: The helper kind of a body that answers the dialogue's outcome through its own link (a response).
+RESPONDENT = "respondent"
+#: Helper links that do not write staff notes and answers (their pages show their own tasks only).
+OWN_TASKS_ONLY = frozenset({DECISION_MAKER, RESPONDENT})
 #: Role sets, the one definition of each (commands declare who may run them with these).
 FACILITATOR_ONLY = frozenset({FACILITATOR})
 PARTICIPANTS_ONLY = frozenset({PARTICIPANT})
@@ -33,8 +37,11 @@ class Actor:
     participant_id: int | None = None
     helper_id: int | None = None
     facilitator_id: int | None = None
-    table: str = ""
+    #: A participant's table, or a table host's (whose rights end at it): see tables.py.
+    table_id: int | None = None
     declared_role: str | None = None
+    #: A helper link's kind (scribe, table_host, ..., respondent); "" for everyone else.
+    helper_kind: str = ""
 
     @property
     def key(self) -> str:
@@ -77,7 +84,7 @@ def participant_actor(dialogue: Dialogue, token: str | None = None) -> Actor | N
         Participant.token_hash == hash_token(token), Participant.dialogue_id == dialogue.id))
     if p is None or p.removed:
         return None
-    return Actor(PARTICIPANT, dialogue.id, participant_id=p.id, declared_role=p.role)
+    return Actor(PARTICIPANT, dialogue.id, participant_id=p.id, declared_role=p.role, table_id=p.table_id)
 
 
 # -- facilitators: logged in with the session cookie ---------------------------
@@ -110,7 +117,7 @@ def helper_actor(token: str | None) -> Actor | None:
     h = db.session.scalar(select(Helper).where(Helper.token == token))
     if h is None or h.revoked:
         return None
-    return Actor(HELPER, h.dialogue_id, helper_id=h.id, table=h.table,
+    return Actor(HELPER, h.dialogue_id, helper_id=h.id, table_id=h.table_id, helper_kind=h.kind,
                  declared_role=DECISION_MAKER if h.kind == DECISION_MAKER else None)
 
 

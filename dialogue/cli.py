@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
 
 from dialogue import db
-from dialogue.auth.accounts import by_email, create_facilitator
+from dialogue.auth.accounts import PASSWORD_MIN_LENGTH, by_email, create_facilitator
 from dialogue.commands.dialogues import create_dialogue
 from dialogue.config import LANGUAGES
 from dialogue.models import Dialogue
@@ -21,6 +22,7 @@ from dialogue.realtime.snapshot import join_url
 def create_facilitator_command(email: str, password: str | None) -> None:
     """Create a facilitator account."""
     if password is None:
+        click.echo(f"The password needs at least {PASSWORD_MIN_LENGTH} characters.")
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         account = create_facilitator(email, password)
@@ -51,8 +53,10 @@ def new_dialogue_command(method_key: str, title: str, owner: str, lang: str) -> 
 
 @click.command("export")
 @click.argument("dialogue_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["json", "html", "pdf", "docx", "xlsx", "csv"]), default="json",
-              help="csv is a zip with one file per step.")
+@click.option("--format", "fmt", type=click.Choice(["json", "html", "pdf", "docx", "xlsx", "csv", "polis"]),
+              default="json", help="csv is a zip of CSV files (a summary and one per step), so its file is named "
+              ".zip; polis writes the first agree/disagree step's votes as a Pol.is export folder (comments.csv, "
+              "votes.csv, participants-votes.csv) to --out.")
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="The report's language (default: the dialogue's).")
@@ -62,8 +66,44 @@ def export_command(dialogue_id: int, fmt: str, out: str, lang: str | None) -> No
     dialogue = db.session.get(Dialogue, dialogue_id)
     if dialogue is None:
         raise click.ClickException(f"no dialogue {dialogue_id}")
-    body, _format, _name = export(db.session, dialogue, fmt, lang)
+    if fmt == "polis":
+        _write_polis(dialogue, out)
+        return
+    body, f, _name = export(db.session, dialogue, fmt, lang)
+    if fmt == "csv" and out != "-" and not out.lower().endswith("." + f.extension):
+        # e.g. --format csv --out report.csv: the file is a zip of several tables, named so
+        out = str(Path(out).with_suffix("." + f.extension))
     _write(body, out, newline=fmt in ("json", "html"))
+
+
+def _write_polis(dialogue: Dialogue, out: str) -> None:
+    from dialogue.polis import write_polis
+    if out == "-":
+        raise click.ClickException("--format polis writes a folder: give it with --out DIR")
+    try:
+        step_id = write_polis(db.session, dialogue, out)
+    except LookupError:
+        raise click.ClickException(f"dialogue {dialogue.id} has no agree/disagree votes") from None
+    click.echo(json.dumps({"id": dialogue.id, "step_id": step_id, "folder": out}))
+
+
+@click.command("import-polis")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--owner", required=True, help="The owning facilitator's e-mail.")
+@click.option("--title", default=None, help="Default: the conversation's topic, else the folder's name.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", help="The dialogue's language.")
+def import_polis_command(folder: str, owner: str, title: str | None, lang: str) -> None:
+    """Import a Pol.is export folder (comments.csv, votes.csv) as a closed dialogue with one
+    agree/disagree step; print it as one JSON object with its id."""
+    from dialogue.polis import import_polis
+    account = by_email(owner)
+    if account is None:
+        raise click.ClickException(f"no facilitator {owner}")
+    try:
+        done = import_polis(folder, account, title, lang)
+    except (OSError, KeyError, ValueError) as exc:
+        raise click.ClickException(f"cannot read {folder} as a Pol.is export: {exc}") from None
+    click.echo(json.dumps(done))
 
 
 def _write(body: bytes, out: str, *, newline: bool = False) -> None:
@@ -137,5 +177,5 @@ def init_app(app: Flask) -> None:
     """Register the flask commands."""
     from dialogue.sortition_cli import jury_lottery
     for cmd in (create_facilitator_command, new_dialogue_command, export_command, print_command, demo_command,
-                purge_command, jury_lottery):
+                purge_command, jury_lottery, import_polis_command):
         app.cli.add_command(cmd)

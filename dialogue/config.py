@@ -46,6 +46,27 @@ def lan_address() -> str:
         probe.close()
 
 
+#: Where `python app.py` notes the port it started on (in the instance folder), so that
+#: `flask` commands print addresses on that port when OSUVA_PORT is not set.
+PORT_FILE = "port"
+DEFAULT_PORT = 5000
+
+
+def remember_port(instance: Path | str, port: int) -> None:
+    """Note the port the server starts on, for the commands that print addresses."""
+    instance = Path(instance)
+    instance.mkdir(parents=True, exist_ok=True)
+    (instance / PORT_FILE).write_text(f"{port}\n")
+
+
+def last_port(instance: Path) -> int | None:
+    """The port the server last started on, or None."""
+    try:
+        return int((instance / PORT_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
 class Config:
     """The application settings; `create_app(overrides)` may replace any of them."""
 
@@ -55,7 +76,7 @@ class Config:
         self.SECRET_KEY = _secret_key(self.INSTANCE_PATH)
         self.DATABASE_URL = env("OSUVA_DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'osuva.sqlite3'}")
         self.PUBLIC_URL = env("OSUVA_PUBLIC_URL", "")  # empty: the LAN address and PORT
-        self.PORT = int(env("OSUVA_PORT", "5000"))
+        self.PORT = int(env("OSUVA_PORT") or last_port(self.INSTANCE_PATH) or DEFAULT_PORT)
         self.ASYNC_MODE = env("OSUVA_ASYNC_MODE", "eventlet")
         self.MESSAGE_QUEUE = env("OSUVA_MESSAGE_QUEUE") or None
         # Redis publish/subscribe ignores the database number in the URL: installations

@@ -18,8 +18,8 @@ commands as phones and the console (so the demo is valid data by construction):
      "state": "closed"}
 
 "pN" is the N-th participant (1-based), "facilitator" the demo facilitator, "helper:LABEL"
-a helper link of the dialogue. A value "@item:TEXT", "@contribution:TEXT" or
-"@theme:NAME" is the id of the newest row of the dialogue whose text starts so (REFERENCES). Demo dialogues are
+a helper link of the dialogue. A value "@item:TEXT", "@contribution:TEXT", "@theme:NAME",
+"@section:TEXT", "@amendment:TEXT" or "@minority:TEXT" is the id of the newest row of the dialogue whose text starts so (REFERENCES). Demo dialogues are
 marked (`Dialogue.is_demo`) and left out of project reporting; seeding again adds only
 what is missing.
 """
@@ -38,7 +38,18 @@ from dialogue.actors import Actor, facilitator_actor, helper_actor, participant_
 from dialogue.auth.accounts import by_email, create_facilitator
 from dialogue.commands.core import dispatch
 from dialogue.commands.dialogues import create_dialogue, join
-from dialogue.models import Contribution, Dialogue, Facilitator, Helper, Item, Step, Theme
+from dialogue.models import (
+    Contribution,
+    Dialogue,
+    DraftAmendment,
+    DraftMinority,
+    DraftSection,
+    Facilitator,
+    Helper,
+    Item,
+    Step,
+    Theme,
+)
 
 DEMO_EMAIL = "demo.ohjaaja@example.fi"
 
@@ -47,6 +58,9 @@ REFERENCES = {
     "item": (Item, Item.text),
     "contribution": (Contribution, Contribution.text),
     "theme": (Theme, Theme.name),
+    "section": (DraftSection, DraftSection.text),
+    "amendment": (DraftAmendment, DraftAmendment.text),
+    "minority": (DraftMinority, DraftMinority.text),
 }
 
 
@@ -173,8 +187,11 @@ class _Player:
         # A text may be the start of the row's text: an item copied from a commitment card
         # carries its owner and date after the commitment's own words.
         query = select(model.id).where(column.startswith(text, autoescape=True))
-        if model is Item:
-            query = query.join(Step, Step.id == Item.step_id).where(Step.dialogue_id == self.dialogue_id)
+        if model is Item or model is DraftSection:
+            query = query.join(Step, Step.id == model.step_id).where(Step.dialogue_id == self.dialogue_id)
+        elif model in (DraftAmendment, DraftMinority):
+            query = query.join(DraftSection, DraftSection.id == model.section_id).join(
+                Step, Step.id == DraftSection.step_id).where(Step.dialogue_id == self.dialogue_id)
         else:
             query = query.where(model.dialogue_id == self.dialogue_id)
         found = db.session.scalar(query.order_by(model.id.desc()).limit(1))

@@ -108,6 +108,8 @@ class Method:
     listed: bool = True
     #: The method of the meeting that follows one of this method ("you said – we did").
     follow_up: str | None = None
+    #: Tables (small groups) every dialogue of this method starts with: [{"fi", "sv", "en"}].
+    tables: tuple[dict[str, str], ...] = ()
     #: The method's code (`__init__.py`), if it has any.
     module: ModuleType | None = None
     #: Its folder (templates/ beside method.json).
@@ -167,7 +169,8 @@ def parse(key: str, data: dict[str, Any]) -> Method:
             raise MethodError(f"{key}.{flag}: must be true or false")
     return Method(key, data["name"], data["description"], str(data.get("group_size", "")),
                   str(data.get("duration", "")), clean_steps, _themes(key, data.get("themes", [])),
-                  data.get("ask_role", False), data.get("listed", True), data.get("follow_up"))
+                  data.get("ask_role", False), data.get("listed", True), data.get("follow_up"),
+                  tables=_tables(key, data.get("tables", [])))
 
 
 THEME_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -192,6 +195,20 @@ def _themes(key: str, themes: Any) -> tuple[dict[str, str], ...]:
         names = [t[lang].lower() for t in clean]
         if len(set(names)) != len(names):
             raise MethodError(f"{key}.themes: two themes have the same name in {lang}")
+    return tuple(clean)
+
+
+def _tables(key: str, tables: Any) -> tuple[dict[str, str], ...]:
+    """Validate a method's default tables: a name in each language."""
+    if not isinstance(tables, list) or len(tables) > 40:
+        raise MethodError(f"{key}.tables: must be a list of at most 40 tables")
+    clean = []
+    for n, table in enumerate(tables, 1):
+        names = {lang: (table or {}).get(lang) if isinstance(table, dict) else None for lang in LANGUAGES}
+        _need_langs(f"{key}.tables[{n}]", names)
+        if any(len(name) > 80 for name in names.values()):
+            raise MethodError(f"{key}.tables[{n}]: a name is longer than 80 characters")
+        clean.append({lang: name.strip() for lang, name in names.items()})
     return tuple(clean)
 
 

@@ -36,7 +36,7 @@ WRITABLE_STATES = ("open", "running")
 #: The states after the meeting: nothing new is written, the results are reported.
 ENDED_STATES = ("closed", "archived")
 ROLES = ("resident", "expert", "decision_maker", "other")
-HELPER_KINDS = ("scribe", "table_host", "recorder", "decision_maker")
+HELPER_KINDS = ("scribe", "table_host", "recorder", "decision_maker", "respondent")
 
 
 def utcnow() -> dt.datetime:
@@ -85,6 +85,12 @@ class Dialogue(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Made by `flask demo` with invented content: marked everywhere, left out of project reporting.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Small groups (tables.py): the world-café round, and the table on the screen (None: all).
+    table_round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Counts every change of who sits where: phones redraw their view when it changes.
+    seating: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    screen_table_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("dialogue_table.id", use_alter=True, ondelete="SET NULL"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     owner: Mapped[Facilitator] = relationship()
@@ -139,6 +145,20 @@ class Step(Base):
     dialogue: Mapped[Dialogue] = relationship(back_populates="steps", foreign_keys=[dialogue_id])
 
 
+class DialogueTable(Base):
+    """A small group of a dialogue: a table with a name, a short code for its own QR code,
+    and its host's summary of the last round (shown to the next group)."""
+    __tablename__ = "dialogue_table"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(8))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("dialogue_id", "code", name="one_table_code_per_dialogue"),)
+
+
 class Participant(Base):
     __tablename__ = "participant"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,6 +166,8 @@ class Participant(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
     municipality: Mapped[Optional[str]] = mapped_column(String(40), nullable=True)
+    table_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("dialogue_table.id", ondelete="SET NULL"), nullable=True, index=True)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -158,9 +180,13 @@ class Helper(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="scribe")
     label: Mapped[str] = mapped_column(String(80), default="")
-    table: Mapped[str] = mapped_column(String(80), default="")
+    # A table host's table: their rights end at it (tables.py).
+    table_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("dialogue_table.id", ondelete="SET NULL"), nullable=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    at_table: Mapped[Optional[DialogueTable]] = relationship()
 
 
 class Theme(Base):
@@ -192,7 +218,13 @@ class Contribution(Base):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     pii: Mapped[bool] = mapped_column(Boolean, default=False)
     theme_id: Mapped[Optional[int]] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"), nullable=True)
+    # In a step worked by table: the writer's table then, and the round.
+    table_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("dialogue_table.id", ondelete="SET NULL"), nullable=True, index=True)
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    at_table: Mapped[Optional[DialogueTable]] = relationship(foreign_keys=[table_id])
 
 
 class Acknowledgement(Base):
@@ -225,6 +257,9 @@ class Item(Base):
     highlighted: Mapped[bool] = mapped_column(Boolean, default=False)
     # Entered by staff (e.g. a question asked aloud or on paper).
     by_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An item of one table's own (from its contributions, in a step worked by table).
+    table_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("dialogue_table.id", ondelete="SET NULL"), nullable=True)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     __table_args__ = (UniqueConstraint("step_id", "contribution_id", name="one_item_per_contribution"),)
 
@@ -243,6 +278,9 @@ class Vote(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     criterion: Mapped[str] = mapped_column(String(40), default="")
     value: Mapped[int] = mapped_column(Integer)
+    # In a step worked by table: the voter's table then (the report's per-table figures).
+    table_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("dialogue_table.id", ondelete="SET NULL"), nullable=True)
     __table_args__ = (UniqueConstraint("participant_id", "item_id", "criterion", name="one_vote_per_item"),)
 
 
@@ -329,3 +367,137 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.current_timestamp())
+
+
+class Finding(Base):
+    """A key finding of a dialogue (keskeinen havainto) at the front of its report.
+
+    Drafted from the dialogue's data (`source` says from what: a theme, a step's
+    priorities, common ground, ...) or written by staff (`source` "staff"); staff
+    edit, reorder, merge and approve them. Only approved findings are published or
+    exported as key findings. `basis` says what the finding rests on, for readers:
+    {"steps": [titles], "people": n, "contributions": n}.
+    """
+    __tablename__ = "finding"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    basis: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    approved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    source: Mapped[str] = mapped_column(String(40), default="staff")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# -- the draft activity (activities/draft.py): a statement of numbered sections -----------------
+
+class DraftSection(Base):
+    """One numbered section (a recommendation) of a draft step; its text is its newest version.
+
+    In a step worked by table a section belongs to its table; `origin_id` is the section it
+    was merged from (the tables' drafts merged into one numbered set, once each).
+    """
+    __tablename__ = "draft_section"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
+    table_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("dialogue_table.id", ondelete="SET NULL"), nullable=True)
+    origin_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("draft_section.id", ondelete="SET NULL"), nullable=True)
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    text: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DraftVersion(Base):
+    """One version of a section, kept for ever: the history. `by` is only the writer's kind
+    ("participant", "table_host", "facilitator") for staff; never who."""
+    __tablename__ = "draft_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("draft_section.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(20))
+    # The accepted amendment this version came from, if any.
+    amendment_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("draft_amendment.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("section_id", "number", name="one_version_number"),)
+
+
+class DraftAmendment(Base):
+    """A proposed new text of a section with its reason; the jury votes, the facilitator
+    accepts (it becomes a version) or rejects it. `status`: open | accepted | rejected."""
+    __tablename__ = "draft_amendment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("draft_section.id", ondelete="CASCADE"), index=True)
+    # Only for the per-person limit; never shown or exported.
+    participant_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    base_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DraftMinority(Base):
+    """A minority statement on a section; people join it (DraftVote kind "minority")."""
+    __tablename__ = "draft_minority"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("draft_section.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DraftVote(Base):
+    """A participant's answer in a draft: `kind` "support" (target a section), "amendment",
+    "final" (target the document's step) or "minority" (joined). Values: 1 agree, -1
+    disagree, 0 can't say. One per participant and target: a database rule."""
+    __tablename__ = "draft_vote"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[int] = mapped_column(Integer, index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (UniqueConstraint("participant_id", "kind", "target_id", name="one_draft_vote"),)
+
+
+class DraftConflict(Base):
+    """An edit refused because the section changed meanwhile: the writer's text, kept until
+    they save a merged text (their own page shows both). `writer` is the actor's key."""
+    __tablename__ = "draft_conflict"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("draft_section.id", ondelete="CASCADE"), index=True)
+    writer: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    base_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DraftResponse(Base):
+    """The answer (vastine) of whoever commissioned a statement, entered later: one per document
+    (the draft step holding the sections); it appears in later exports and on the published page."""
+    __tablename__ = "draft_response"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ExternalId(Base):
+    """The id a participant or statement had in another tool (a Pol.is participant id or
+    comment id), kept when its data is imported so that exports can name it again.
+    `kind` is "participant" (local_id a Participant id) or "item" (an Item id)."""
+    __tablename__ = "external_id"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    local_id: Mapped[int] = mapped_column(Integer)
+    external_id: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (UniqueConstraint("dialogue_id", "kind", "local_id", name="one_external_id_each"),)

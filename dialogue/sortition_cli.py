@@ -70,7 +70,11 @@ def _run(path: str, size: int, quota_specs: tuple[str, ...], reserve: int, seed:
 
 def _read_text(path: str) -> str:
     with click.open_file(path, "rb") as fh:
-        raw = fh.read()
+        return decode_csv(fh.read())
+
+
+def decode_csv(raw: bytes) -> str:
+    """A CSV file's text: UTF-8 (with or without a BOM), or Excel's Windows-1252."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -69,6 +69,10 @@ def test_new_dialogue_shows_methods_and_starts_as_a_draft(make):
     c = make.facilitator_client(owner)
     page = c.get("/console/new").get_data(as_text=True)
     assert 'id="method-ideakierros"' in page and "5–100" in page and "20–40 min" in page
+    # nothing is said to have been created before it is
+    assert "luotiin" not in page and "tehdään ensin luonnokseksi" in page
+    assert "skapades" not in c.get("/console/new?lang=sv").get_data(as_text=True)
+    c.get("/console/new?lang=fi")
     r = c.post("/console/new", data={"method": "ideakierros", "title": "Juvan ideat", "language": "fi"})
     assert r.status_code == 303 and r.headers["Location"].endswith("/prepare")
     d = db.session.scalar(select(Dialogue).where(Dialogue.title == "Juvan ideat"))
@@ -338,7 +342,8 @@ def console_pages(d: Dialogue) -> list[str]:
     step = d.steps[1].id
     return [f"/console/d/{d.id}", f"/console/d/{d.id}/prepare", f"/console/d/{d.id}/steps/{step}",
             f"/console/d/{d.id}/steps/{step}/preview", f"/console/d/{d.id}/contributions",
-            f"/console/d/{d.id}/helpers", f"/console/d/{d.id}/data", f"/console/d/{d.id}/export.json"]
+            f"/console/d/{d.id}/suggestions", f"/console/d/{d.id}/helpers", f"/console/d/{d.id}/data",
+            f"/console/d/{d.id}/export.json"]
 
 
 def test_a_facilitator_cannot_see_anothers_dialogue(make):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from dialogue import db, methodology
 from dialogue.export.formats import FORMATS, export
 from dialogue.export.project import project_report
-from dialogue.models import Contribution, Dialogue, Vote
+from dialogue.models import Contribution, Dialogue, DraftSection, Step, Vote
 
 #: The blank method is a starting point with one welcome step: nothing to show in a demo.
 WITHOUT_DEMO = {"blank"}
@@ -33,6 +33,9 @@ def test_the_demo_makes_one_dialogue_per_method_with_content_and_once_only(app, 
         assert dialogue.is_demo and dialogue.code == entry["code"]
         written = db.session.scalar(select(func.count()).select_from(Contribution).where(
             Contribution.dialogue_id == dialogue.id))
+        # A jury writes its recommendations as the sections of a draft statement.
+        written += db.session.scalar(select(func.count()).select_from(DraftSection).join(
+            Step, Step.id == DraftSection.step_id).where(Step.dialogue_id == dialogue.id))
         assert written >= 3, f"{entry['method']}: the demo has almost nothing in it"
     # Again: nothing new, and the password is not printed again.
     count = db.session.scalar(select(func.count()).select_from(Dialogue))
@@ -68,6 +71,7 @@ def test_a_new_facilitator_can_try_the_demo_from_an_empty_dashboard(make):
     client = make.facilitator_client(account)
     page = client.get("/console/").get_data(as_text=True)
     assert 'id="try-demo"' in page
+    assert 'class="dash-group"' not in page and 'id="q"' not in page  # one thing to do, no empty lists
     response = client.post("/console/demo", data={})
     assert response.status_code == 303
     page = client.get("/console/").get_data(as_text=True)

@@ -140,6 +140,10 @@ def test_two_processes_behind_nginx_serve_one_dialogue(behind_nginx):
         ack = staff.call("act", ("go_to_step", {"step_id": steps["dots"], "client_id": uuid.uuid4().hex}), timeout=10)
         assert ack["ok"], ack
         states.wait_for(lambda s: s["step_id"] == steps["dots"])
+        # Results are hidden until revealed: the facilitator shows them to the screen.
+        ack = staff.call("act", ("reveal", {"step_id": steps["dots"], "revealed": "1",
+                                            "client_id": uuid.uuid4().hex}), timeout=10)
+        assert ack["ok"], ack
         export = staff_http.get(f"{b.url}/console/d/{d['id']}/export.json", timeout=10).json()
         item = next(st for st in export["steps"] if st["id"] == steps["dots"])["results"]["items"][0]["id"]
         vote = phone.call("act", ("dot", {"step_id": steps["dots"], "item_id": item, "delta": 1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from dialogue import db
-from dialogue.models import AuditEvent, Contribution, Dialogue, Helper, StaffCount, Step
+from dialogue.models import AuditEvent, Contribution, Dialogue, DialogueTable, Helper, StaffCount, Step
 from tests.conftest import cid
 
 
@@ -24,7 +24,8 @@ def test_facilitator_makes_a_link_and_the_helper_page_works_without_an_account(m
                                               "table": "3", "client_id": cid()})
     assert r.status_code == 303
     helper = db.session.scalars(select(Helper)).one()
-    assert helper.table == "3" and helper.kind == "table_host"
+    assert helper.kind == "table_host"
+    assert db.session.get(DialogueTable, helper.table_id).name == "3"  # the table was made for the link
     assert helper.token in c.get(f"/console/d/{d.id}/helpers").get_data(as_text=True)
     page = make.app.test_client().get(f"/h/{helper.token}")
     assert page.status_code == 200
@@ -46,7 +47,7 @@ def test_helper_writes_notes_and_answers_without_javascript(make):
     rows = db.session.scalars(select(Contribution).order_by(Contribution.id)).all()
     assert [(c.source, c.text) for c in rows] == [
         ("note", "Ihmiset kertoivat, että bussi ei kulje iltaisin."), ("staff", "Paperilta: lisää neuvontaa")]
-    assert rows[0].extra == {"table": "B"} and rows[0].helper_id == helper.id and rows[0].participant_id is None
+    assert rows[0].at_table.name == "B" and rows[0].helper_id == helper.id and rows[0].participant_id is None
     # notes never go to the screen's wall, the answer does
     screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
     owner = make.socket(make.facilitator_client(d.owner), "facilitator", d)

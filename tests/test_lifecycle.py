@@ -283,3 +283,34 @@ def test_the_audit_log_has_staff_actions_and_never_participants(make):
     page = make.facilitator_client(d.owner).get(f"/console/d/{d.id}/data").get_data(as_text=True)
     log = page.split('id="audit-h"', 1)[1]
     assert d.owner.email in log and "Osallistujan teksti" not in log
+
+
+def _main(html: str) -> str:
+    """The page's main content (the footer has a form of its own)."""
+    return html.split("<main")[1].split("</main>")[0]
+
+
+def test_a_closed_dialogue_offers_no_joining_anywhere(make, client):
+    """Closed: /j/CODE says it has ended with no form, the screen has no QR code, and the
+    console's join panel agrees; in a draft the panel says nobody can join yet."""
+    d = make.dialogue(state="draft")
+    staff_http = make.facilitator_client(d.owner)
+    run = staff_http.get(f"/console/d/{d.id}?lang=en").get_data(as_text=True)
+    assert "Joining is open." not in run and "cannot join yet" in run
+    staff = staff_socket(make, d)
+    set_state(staff, "running")
+    assert "<form" in _main(client.get(f"/j/{d.code}").get_data(as_text=True))
+    assert "qr.svg" in client.get(f"/s/{d.screen_token}").get_data(as_text=True)
+    set_state(staff, "closed")
+    page = client.get(f"/j/{d.code}")
+    main = _main(page.get_data(as_text=True))
+    assert page.status_code == 200 and 'id="join-refused"' in main and "<form" not in main
+    refused = client.post(f"/j/{d.code}", data={})
+    assert refused.status_code == 400 and "<form" not in _main(refused.get_data(as_text=True))
+    screen = client.get(f"/s/{d.screen_token}").get_data(as_text=True)
+    assert "qr.svg" not in screen and 'id="join-ended"' in screen and d.code not in _main(screen)
+    run = staff_http.get(f"/console/d/{d.id}?lang=en").get_data(as_text=True)
+    assert "Joining is open." not in run and 'id="join-lock"' not in run
+    assert "nobody can join any more" in run
+    assert db.session.scalar(select(func.count()).select_from(Participant)
+                             .where(Participant.dialogue_id == d.id)) == 0

@@ -61,3 +61,17 @@ def test_three_phones_and_a_screen(server):
     assert sorted(texts) == ["Ajatus 0", "Ajatus 1", "Ajatus 2", "Kahdesti"]
     for c in (staff, screen, again, phones[0], phones[2]):
         c.disconnect()
+
+
+def test_new_dialogue_prints_addresses_on_the_port_the_server_started_on(tmp_path):
+    """`python app.py --port P`, no OSUVA_PORT: `flask new-dialogue` still prints port P."""
+    live = LiveServer(tmp_path)
+    for name in ("OSUVA_PORT", "OSUVA_PUBLIC_URL"):
+        live.env.pop(name)
+    live.start()
+    try:
+        d = live.new_dialogue()
+    finally:
+        live.stop()
+    assert d["join_url"].endswith(f":{live.port}/j/{d['code']}")
+    assert f":{live.port}/s/" in d["screen_url"]

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dialogue import db
+from dialogue.actors import Actor
+from dialogue.commands.core import dispatch
 from dialogue.models import Facilitator
 from tests.conftest import cid
 from tests.support.report_data import HIDDEN_TEXT, build
@@ -55,6 +57,10 @@ def test_other_facilitators_get_nothing(make):
 def test_step_chart_is_the_same_svg_for_console_and_screen(make):
     known = build(make)
     d, dots = known.dialogue, known.steps[2]
+    # hidden from the screen until the facilitator shows the results
+    assert make.app.test_client().get(f"/s/{d.screen_token}/chart/{dots.id}.svg").status_code == 404
+    staff = Actor("facilitator", d.id, facilitator_id=d.owner_id)
+    assert dispatch(staff, "reveal", {"client_id": cid(), "step_id": dots.id, "revealed": "1"})["ok"]
     staff_svg = _owner_client(make, known).get(f"/console/d/{d.id}/chart/{dots.id}.svg")
     screen_svg = make.app.test_client().get(f"/s/{d.screen_token}/chart/{dots.id}.svg")
     assert staff_svg.mimetype == "image/svg+xml" and staff_svg.data == screen_svg.data
@@ -119,3 +125,25 @@ def test_project_report(make):
     pdf = PdfReader(io.BytesIO(c.get("/console/project.pdf").data))
     text = " ".join(p.extract_text() for p in pdf.pages)
     assert "Liikenne" in text and "12" in text
+
+
+def test_after_closing_the_results_are_published_withdrawn_and_exported(make):
+    """Publishing is what happens after a dialogue ends: closed, it still publishes, withdraws
+    and exports; archived, it can still withdraw."""
+    known = build(make, with_dots=False)
+    d = known.dialogue
+    c = _owner_client(make, known)
+    staff = Actor("facilitator", d.id, facilitator_id=d.owner_id)
+    assert dispatch(staff, "set_state", {"client_id": cid(), "state": "closed"})["ok"]
+    r = c.post(f"/console/d/{d.id}/publish", data={"action": "publish_results", "client_id": cid(),
+                                                   "message": "Kiitos kaikille!"})
+    assert r.status_code == 303
+    page = c.get(f"/console/d/{d.id}/publish").get_data(as_text=True)
+    token = page.split("/r/")[1].split('"')[0]
+    visitor = make.app.test_client()
+    assert "Kiitos kaikille!" in visitor.get(f"/r/{token}").get_data(as_text=True)
+    for fmt in ("json", "csv", "xlsx", "pdf", "docx"):
+        assert c.get(f"/console/d/{d.id}/report.{fmt}").status_code == 200, fmt
+    assert dispatch(staff, "set_state", {"client_id": cid(), "state": "archived"})["ok"]
+    c.post(f"/console/d/{d.id}/publish", data={"action": "withdraw_results", "client_id": cid()})
+    assert visitor.get(f"/r/{token}").status_code == 404

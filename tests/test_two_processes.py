@@ -96,6 +96,20 @@ def pair(tmp_path_factory):
             assert "Traceback" not in log, log[-3000:]
 
 
+def test_revoking_a_helper_link_on_b_disconnects_its_socket_on_a(pair):
+    ack = pair["staff_b"].call("act", ("helper_create", {"kind": "scribe", "label": "Kirjuri",
+                                                         "client_id": uuid.uuid4().hex}), timeout=10)
+    assert ack["ok"], ack
+    helper = socket_client(pair["a"].url, None, "helper", pair["dialogue"]["id"], token=ack["url"].rsplit("/", 1)[1])
+    gone = threading.Event()
+    helper.on("disconnect", lambda *_: gone.set())
+    assert helper.connected
+    revoked = pair["staff_b"].call("act", ("helper_revoke", {"helper_id": ack["helper_id"],
+                                                             "client_id": uuid.uuid4().hex}), timeout=10)
+    assert revoked["ok"], revoked
+    assert gone.wait(10), "the revoked helper's socket on the other process stayed connected"
+
+
 def test_a_step_change_on_b_reaches_the_phones_on_a(pair):
     states = [Newest(p, "state") for p in pair["phones_a"]]
     ack = pair["staff_b"].call("act", ("go_to_step", {"step_id": pair["steps"]["prompt"],
@@ -120,6 +134,10 @@ def test_contributions_on_a_reach_the_screen_on_b(pair):
 def test_votes_on_both_processes_reach_every_screen_exactly(pair):
     go(pair, "dots")
     step_id = pair["steps"]["dots"]
+    # Results are hidden until revealed: the facilitator (on B) shows them to the screens.
+    ack = pair["staff_b"].call("act", ("reveal", {"step_id": step_id, "revealed": "1",
+                                                  "client_id": uuid.uuid4().hex}), timeout=10)
+    assert ack["ok"], ack
     items = [i["id"] for i in step_export(pair)["results"]["items"]]
     screens = {name: Newest(pair[name], "live") for name in ("screen_a", "screen_b")}
     phones = pair["phones_a"] + pair["phones_b"]

@@ -93,6 +93,10 @@ def step_export(room, kind):
 
 def test_simultaneous_dots_never_overspend_and_tallies_equal_the_acks(room):
     go(room, "dots")
+    # Results are hidden until revealed: the facilitator shows them to the screen.
+    ack = room["staff"].call("act", ("reveal", {"step_id": room["steps"]["dots"], "revealed": "1",
+                                                "client_id": uuid.uuid4().hex}), timeout=10)
+    assert ack["ok"], ack
     items = [i["id"] for i in step_export(room, "dots")["results"]["items"]]
     assert len(items) == 3
     a, b, c = items

@@ -67,6 +67,10 @@ class Dots(voting.VotingActivity):
             "items": items,
         }
 
+    def key_findings(self, s, row, step, minimum):
+        """The items with the most dots: the participants' priorities."""
+        return voting.priority_findings(step, minimum, lambda n: str(lazy_ngettext("%(num)s dot", "%(num)s dots", n)))
+
     def screen(self, results, step):
         ranked = sorted(results["items"], key=lambda i: -i["dots"]["total"])
         top = max((i["dots"]["total"] for i in ranked), default=0)
@@ -93,7 +97,8 @@ def dot(ctx: CommandContext) -> dict:
     if now < 0:
         ctx.fail(_l("There is no dot of yours here to take back."))
     if now > cap:
-        ctx.fail(_l("You can put at most %(n)s dots on one item.", n=cap))
+        ctx.fail(lazy_ngettext("You can put at most %(num)s dot on one item.",
+                               "You can put at most %(num)s dots on one item.", cap))
     if delta > 0 and used + delta > dots:
         ctx.fail(_l("You have no dots left. Take a dot back first if you want to move it."))
     voting.set_vote(ctx.s, step, item, participant_id, now or None)

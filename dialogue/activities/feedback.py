@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue.activities.base import Activity, PaperQuestion, register
+from dialogue.activities.base import HIDE_RESULTS_DEFAULT, Activity, PaperQuestion, register
 from dialogue.actors import PARTICIPANTS_ONLY, STAFF
 from dialogue.commands.core import CommandContext, command
 from dialogue.export.blocks import Blocks, Table, chart_ident, key_label, split_text
@@ -113,7 +113,7 @@ class Feedback(Activity):
 
     def default_config(self) -> dict[str, Any]:
         return {"phones_down": False, "questions": list(DEFAULT_QUESTIONS), "comment": True,
-                "hide_results": True, "open_early": False}
+                "hide_results": HIDE_RESULTS_DEFAULT, "open_early": False}
 
     def clean_config(self, config):
         config = super().clean_config(config)
@@ -158,6 +158,29 @@ class Feedback(Activity):
                          question=q["text"].rstrip("."), share=round(100 * high / q["count"]),
                          mean=f"{q['mean']:.1f}", n=q["count"]))
         return out
+
+    def key_findings(self, s, row, step, minimum):
+        """What participants said about the dialogue itself: the share answering 4 or 5 per
+        question, and one comment if someone wrote one."""
+        from dialogue.synthesis.findings import Draft, quote, representative
+        results = step.get("results")
+        if not isinstance(results, dict):
+            return []
+        people = (results.get("respondents") or {}).get("total", 0)
+        parts = []
+        for q in results.get("questions") or []:
+            if q["count"] >= minimum:
+                high = sum(q["distribution"]["total"][3:])
+                parts.append(_("%(share)s %% “%(question)s”", share=round(100 * high / q["count"]),
+                               question=q["text"].rstrip(".")))
+        if not parts or people < minimum:
+            return []
+        text = _("What participants said about the dialogue (4 or 5 on a scale of 1–5): %(parts)s.",
+                 parts="; ".join(parts))
+        comments = [c["text"] for c in step.get("contributions") or []]
+        if comments:
+            text += " " + quote(representative(comments, 1)[0])
+        return [Draft(text, "feedback", [step["title"]], people, weight=people)]
 
     def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
         """This step's result tables and chart in a report (see `dialogue.export.blocks`)."""

@@ -103,6 +103,10 @@ class Info(Activity):
             state["list"] = shown_answers(s, step, masked=not staff)
         return state
 
+    def in_report(self, step):
+        """A slide (welcome, ground rules, programme) is setup: the report's reader does not need it."""
+        return False
+
     def export(self, s, step):
         # The answers read aloud belong to their own step's export, not to this slide's.
         return {"acknowledged": self._acknowledged(s, step)} if step.config.get("acknowledge") else {}

@@ -39,7 +39,7 @@ def notes_query(dialogue_id: int, step_id: int | None = None):
 def note_json(c: Contribution, *, masked: bool) -> dict[str, Any]:
     """A note for the console (masked=False) or an export (masked=True)."""
     return {"id": c.id, "text": pii.mask(c.text) if masked else c.text, "step_id": c.step_id,
-            "theme_id": c.theme_id, "table": (c.extra or {}).get("table", ""), "pii": c.pii,
+            "theme_id": c.theme_id, "table": c.at_table.name if c.at_table else "", "pii": c.pii,
             "at": c.created_at.isoformat(timespec="minutes") if c.created_at else None}
 
 
@@ -69,7 +69,9 @@ class Notes(Activity):
     def live_state(self, s, step, *, staff):
         if not staff:
             return {}  # notes never go to the screen
-        return {"notes": len(s.scalars(notes_query(step.dialogue_id, step.id)).all())}
+        rows = s.scalars(notes_query(step.dialogue_id, step.id)).all()
+        feed = [{k: note_json(c, masked=False)[k] for k in ("text", "table", "pii")} for c in rows[:FEED_LIMIT]]
+        return {"notes": len(rows), "feed": feed}
 
     def export(self, s, step):
         rows = s.scalars(notes_query(step.dialogue_id, step.id).order_by(None).order_by(Contribution.id))
@@ -94,7 +96,7 @@ def note(ctx: CommandContext) -> dict:
         theme_id = theme.id
     c = Contribution(dialogue_id=ctx.dialogue.id, step_id=step.id, source="note", text=text,
                      helper_id=ctx.actor.helper_id, theme_id=theme_id, pii=bool(pii.find(text)),
-                     extra={"table": ctx.actor.table} if ctx.actor.table else {})
+                     table_id=ctx.actor.table_id, round=ctx.dialogue.table_round)
     ctx.s.add(c)
     ctx.s.flush()
     ctx.audit("note", contribution_id=c.id, step_id=step.id)

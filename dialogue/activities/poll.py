@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from dialogue import tables
 from dialogue.activities import voting
 from dialogue.activities.base import register
 from dialogue.actors import PARTICIPANTS_ONLY
@@ -75,6 +76,16 @@ class Poll(voting.VotingActivity):
                                    f'{i["votes"]["total"]} ({round(100 * i["share"])} %)')
                          for i in results["items"]]}
 
+    def role_rows(self, results, counts, voters):
+        rows = []
+        for item in results["items"]:
+            n = counts.votes(item["id"], 1)["total"]
+            rows.append((item["text"], f"{percent(tally.share(n, voters))} ({n})"))
+        return rows
+
+    def role_note(self):
+        return _l("Share of the group's voters (votes)")
+
     def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
         """This step's result tables and chart in a report (see `dialogue.export.blocks`)."""
         res = step["results"]
@@ -99,7 +110,7 @@ def poll_vote(ctx: CommandContext) -> dict:
         ids = {clean_int(r, 1, 2**31) for r in raw[:voting.MAX_ITEMS + 1]}
     except InvalidInput:
         ctx.fail(voting.NOT_AVAILABLE)
-    options = {i.id: i for i in voting.visible_items(ctx.s, step.id)}
+    options = {i.id: i for i in voting.visible_items(ctx.s, step.id, tables.visible_table(ctx.actor))}
     if not ids <= set(options):
         ctx.fail(voting.NOT_AVAILABLE)
     limit = max_choices(step, len(options))

@@ -20,7 +20,7 @@ from dialogue.textclean import clean_int, clean_text
 MAX_LENGTH = 1000
 #: Headings of the methods' report sections a prompt's answers can go under
 #: (export/method_sections.py): "" is none, the step is reported as itself.
-REPORT_AS = ("", "insights", "continue", "message", "take_away")
+REPORT_AS = ("", "insights", "continue", "message", "take_away", "goal", "ideas", "proposals")
 
 
 @register
@@ -28,6 +28,7 @@ class Prompt(Activity):
     key = "prompt"
     participant_template = "activities/prompt.html"
     collects_contributions = True
+    supports_tables = True
     paper_entry_template = "activities/_paper_contribution.html"
 
     def label(self):
@@ -101,6 +102,7 @@ class Prompt(Activity):
         return {"contributions": [
             {"id": c.id, "text": pii.mask(c.text), "entered_by_staff": c.source == "staff",
              "theme_id": c.theme_id, "author_role": c.author_role,
+             **({"table_id": c.table_id} if c.table_id else {}),
              **({"read_aloud": c.extra.get("read_aloud", False)} if "read_aloud" in (c.extra or {}) else {})}
             for c in rows]}
 
@@ -121,7 +123,8 @@ def contribute(ctx: CommandContext) -> dict:
         dialogue_id=ctx.dialogue.id, step_id=step.id, text=text, private=private, extra=extra,
         participant_id=ctx.actor.participant_id, helper_id=ctx.actor.helper_id,
         source="participant" if ctx.actor.participant_id else "staff",
-        author_role=ctx.actor.declared_role, pii=bool(pii.find(text)))
+        author_role=ctx.actor.declared_role, pii=bool(pii.find(text)),
+        table_id=ctx.table_for(step), round=ctx.dialogue.table_round)
     ctx.s.add(c)
     ctx.s.flush()
     ctx.changed(step, wall=True)

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import func, select, update
 
+from dialogue import tables
 from dialogue.activities import voting
 from dialogue.activities.base import PaperQuestion, register
 from dialogue.actors import EVERYONE_WHO_WRITES, FACILITATOR_ONLY, PARTICIPANTS_ONLY
@@ -65,7 +66,9 @@ class Questions(voting.VotingActivity):
         return [PaperQuestion(lines=4)]
 
     def default_config(self) -> dict[str, Any]:
-        return {**super().default_config(), "moderate": False, "not_understood": True}
+        # Upvote counts show at once: they tell the speaker what to answer first.
+        return {**super().default_config(), "hide_results": False, "moderate": False,
+                "not_understood": True}
 
     def clean_config(self, config):
         config = super().clean_config(config)
@@ -89,7 +92,7 @@ class Questions(voting.VotingActivity):
     def participant_context(self, s, step, actor):
         context = super().participant_context(s, step, actor)
         counts = tally.step_counts(s, step.id)
-        items = voting.visible_items(s, step.id)
+        items = voting.visible_items(s, step.id, tables.visible_table(actor) if actor else None)
         show_counts = voting.results_visible(step, staff=False)
         questions = [{**voting.item_json(i, masked=True), "answered": i.answered, "highlighted": i.highlighted,
                       "upvotes": counts.votes(i.id, 1)["total"] if show_counts else None} for i in items]
@@ -153,7 +156,8 @@ def ask(ctx: CommandContext) -> dict:
         voting.participant_item_limit(ctx, step, QUESTIONS_PER_PARTICIPANT)
         pending = bool(step.config.get("moderate"))
     item = Item(step_id=step.id, participant_id=ctx.actor.participant_id, by_staff=ctx.actor.is_staff,
-                text=text, pending=pending, position=voting.next_position(ctx.s, step.id))
+                text=text, pending=pending, position=voting.next_position(ctx.s, step.id),
+                table_id=ctx.table_for(step))
     ctx.s.add(item)
     ctx.s.flush()
     ctx.changed(step, tally=True)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
+from dialogue import tables
 from dialogue.activities import voting
 from dialogue.activities.base import register
 from dialogue.actors import PARTICIPANTS_ONLY
@@ -81,6 +82,11 @@ class Rank(voting.VotingActivity):
                           "places": counts.distribution(item.id, range(1, k + 1))})
         return {"k": k, "participants": tally.participants(s, step.id), "items": items}
 
+    def key_findings(self, s, row, step, minimum):
+        """The items ranked highest (most points): the participants' priorities."""
+        return voting.priority_findings(step, minimum,
+                                        lambda n: str(lazy_ngettext("%(num)s point", "%(num)s points", n)))
+
     def screen(self, results, step):
         ranked = sorted(results["items"], key=lambda i: -i["score"]["total"])
         top = max((i["score"]["total"] for i in ranked), default=0)
@@ -105,7 +111,7 @@ class Rank(voting.VotingActivity):
 def rank(ctx: CommandContext) -> dict:
     """Send a ranking: `place_1` .. `place_k` are item ids (the first place is needed)."""
     step = voting.voting_step(ctx, "rank")
-    options = {i.id: i for i in voting.visible_items(ctx.s, step.id)}
+    options = {i.id: i for i in voting.visible_items(ctx.s, step.id, tables.visible_table(ctx.actor))}
     k = places(step, len(options))
     chosen: list[int] = []
     gap = False

@@ -33,6 +33,8 @@ VALUES = (1, 2, 3, 4, 5)
 # Faces found in common fonts (also DejaVu Sans), so no phone shows an empty box.
 FACES = {1: "😞", 2: "😕", 3: "😐", 4: "😊", 5: "😀"}
 COMMENT_MAX = 500
+#: Up to this many rated rows the screen shows each one's 1–5 distribution; beyond, the averages only.
+FEW_FOR_DISTRIBUTIONS = 3
 _KEY = re.compile(r"^[a-z0-9_]{1,40}$")
 
 
@@ -131,8 +133,8 @@ class Scale(voting.VotingActivity):
     def participant_context(self, s, step, actor):
         context = super().participant_context(s, step, actor)
         if context.get("results"):
-            # On a phone the averages are enough; the screen also shows each distribution.
-            context["results"] = {**context["results"], "groups": []}
+            # On a phone the averages are enough.
+            context["results"] = {**context["results"], "bars": context["results"]["averages"], "groups": []}
         return context
 
     def results(self, s, step, *, masked=True):
@@ -156,7 +158,24 @@ class Scale(voting.VotingActivity):
         return {"scale": list(VALUES), "labels": [o["label"] for o in option_labels(step)],
                 "participants": tally.participants(s, step.id), "items": items}
 
+    def role_rows(self, results, counts, voters):
+        rows = []
+        for item in results["items"]:
+            several = len(item["criteria"]) > 1
+            for c in item["criteria"]:
+                dist = counts.distribution(item["id"], VALUES, c["key"])["total"]
+                n = sum(dist)
+                mean = sum(v * k for v, k in zip(VALUES, dist)) / n if n else None
+                label = f'{item["text"]} – {c["label"]}' if several and c["label"] else item["text"]
+                rows.append((label, f"{mean:.1f} ({n})" if n else "–"))
+        return rows
+
+    def role_note(self):
+        return _l("Mean on the scale from 1 to 5 (answers)")
+
     def screen(self, results, step):
+        """Each rated item once: with few, its 1–5 distribution (titled with its average); with
+        many, the averages side by side (the distributions would not fit on one screen)."""
         options = option_labels(step)
         bars, groups = [], []
         for item in results["items"]:
@@ -171,7 +190,9 @@ class Scale(voting.VotingActivity):
                 groups.append({"title": title, "note": mean_text, "bars": [
                     tally.bar(f'{o["face"]} {o["value"]} {o["label"]}'.strip(), k, top, str(k))
                     for o, k in zip(options, c["distribution"]["total"])]})
-        return {"bars": bars, "groups": groups}
+        if len(groups) <= FEW_FOR_DISTRIBUTIONS:
+            return {"bars": [], "groups": groups, "averages": bars}
+        return {"bars": bars, "groups": [], "averages": bars}
 
     def report_blocks(self, step: dict[str, Any], blocks: Blocks) -> None:
         """This step's result tables and chart in a report (see `dialogue.export.blocks`)."""

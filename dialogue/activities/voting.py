@@ -17,13 +17,14 @@ import hashlib
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from dialogue.activities.base import Activity, PaperQuestion
+from dialogue import tables
+from dialogue.activities.base import HIDE_RESULTS_DEFAULT, Activity, PaperQuestion, of_kind
 from dialogue.actors import FACILITATOR_ONLY, STAFF, Actor
 from dialogue.commands.core import AFTERWARDS, CommandContext, command
-from dialogue.models import Contribution, Item, Participant, StaffCount, Step, Vote
+from dialogue.models import Dialogue, Item, Participant, StaffCount, Step, Vote
 from dialogue.synthesis import pii, tally
 from dialogue.textclean import InvalidInput, clean_bool, clean_int, clean_text
 
@@ -50,10 +51,22 @@ def item_text(item: Item, *, masked: bool) -> str:
     return pii.mask(item.text) if masked else item.text
 
 
-def visible_items(s: Session, step_id: int) -> list[Item]:
-    """The items participants vote on: not hidden, not waiting for moderation."""
-    return list(s.scalars(select(Item).where(Item.step_id == step_id, Item.hidden.is_(False),
-                                             Item.pending.is_(False)).order_by(Item.position, Item.id)))
+def visible_items(s: Session, step_id: int, table_id: int | None = None) -> list[Item]:
+    """The items participants vote on: not hidden, not waiting for moderation.
+
+    With `table_id`, a table's view: the items of every table's and its own (tables.py).
+    """
+    query = select(Item).where(Item.step_id == step_id, Item.hidden.is_(False), Item.pending.is_(False))
+    if table_id is not None:
+        query = query.where(or_(Item.table_id.is_(None), Item.table_id == table_id))
+    return list(s.scalars(query.order_by(Item.position, Item.id)))
+
+
+def items_for(s: Session, step: Step, participant_id: int) -> list[Item]:
+    """The items this participant votes on: in a step worked by table, their table's and
+    every table's; otherwise all visible items."""
+    table_id = s.get(Participant, participant_id).table_id if tables.by_table(step) else None
+    return visible_items(s, step.id, table_id)
 
 
 def all_items(s: Session, step_id: int) -> list[Item]:
@@ -91,7 +104,12 @@ def sync_items(s: Session, step: Step) -> int:
     position = max((i.position for i in existing), default=0) + 1
     added = 0
     listed = {i.text for i in existing if item_source(i) == "list"}
+    language = None
     for raw in step.config.get("items") or []:
+        if isinstance(raw, dict):  # a text per language: the dialogue's
+            if language is None:
+                language = s.get(Dialogue, step.dialogue_id).language
+            raw = raw.get(language) or raw.get("fi") or next(iter(raw.values()), "")
         text = " ".join(str(raw).split())[:ITEM_MAX]
         if text and text not in listed:
             s.add(Item(step_id=step.id, text=text, position=position))
@@ -101,16 +119,8 @@ def sync_items(s: Session, step: Step) -> int:
     source = source_step(s, step)
     if source is not None:
         copied = {i.contribution_id: i for i in existing if i.contribution_id is not None}
-        text_of = (lambda c: c.text)
-        if source.kind == "commitments":
-            # Commitment cards (in a follow-up, the followed dialogue's), e.g. to rate how clear each is.
-            from dialogue.activities.commitments import cards_query, item_text
-            rows = s.scalars(cards_query(s, source, hidden=True))
-            text_of = item_text
-        else:
-            rows = s.scalars(select(Contribution).where(
-                Contribution.step_id == source.id, Contribution.private.is_(False),
-                Contribution.source.in_(("participant", "staff"))).order_by(Contribution.id))
+        # The source's kind says which of its rows become items, and how they read.
+        rows, text_of = of_kind(source.kind).items_from(s, source)
         for c in rows:
             item = copied.get(c.id)
             if item is not None:
@@ -119,7 +129,8 @@ def sync_items(s: Session, step: Step) -> int:
                 continue
             if c.hidden:
                 continue
-            s.add(Item(step_id=step.id, contribution_id=c.id, text=text_of(c), position=position))
+            s.add(Item(step_id=step.id, contribution_id=c.id, text=text_of(c), position=position,
+                       table_id=getattr(c, "table_id", None) if tables.by_table(step) else None))
             position += 1
             added += 1
     s.flush()
@@ -168,7 +179,8 @@ def votable_item(ctx: CommandContext, step: Step, key: str = "item_id") -> Item:
     except InvalidInput:
         ctx.fail(NOT_AVAILABLE)
     item = ctx.s.get(Item, item_id)
-    if item is None or item.step_id != step.id or item.hidden or item.pending:
+    if item is None or item.step_id != step.id or item.hidden or item.pending \
+            or not tables.may_see(ctx.actor, item.table_id):
         ctx.fail(NOT_AVAILABLE)
     return item
 
@@ -193,8 +205,10 @@ def set_vote(s: Session, step: Step, item: Item, participant_id: int, value: int
         if vote is not None:
             s.delete(vote)
     elif vote is None:
+        # In a step worked by table, the vote counts for the voter's table too (the report's figures).
+        table_id = s.get(Participant, participant_id).table_id if tables.by_table(step) else None
         s.add(Vote(step_id=step.id, item_id=item.id, participant_id=participant_id,
-                   criterion=criterion, value=value))
+                   criterion=criterion, value=value, table_id=table_id))
     else:
         vote.value = value
     s.flush()
@@ -217,6 +231,7 @@ class VotingActivity(Activity):
 
     #: Whether the step's `items` list and `source_step` fill its items.
     uses_item_list: ClassVar[bool] = True
+    supports_tables = True
     #: Whether an item the facilitator adds in the console counts as entered by staff
     #: (a question asked aloud) rather than as part of the list (an option, a statement).
     staff_items_are_entries: ClassVar[bool] = False
@@ -229,7 +244,7 @@ class VotingActivity(Activity):
         return f"activities/{self.key}_staff.html"
 
     def default_config(self) -> dict[str, Any]:
-        return {"phones_down": False, "open_early": False, "hide_results": False,
+        return {"phones_down": False, "open_early": False, "hide_results": HIDE_RESULTS_DEFAULT,
                 "source_step": None, "items": []}
 
     def clean_config(self, config: dict[str, Any]) -> dict[str, Any]:
@@ -238,8 +253,10 @@ class VotingActivity(Activity):
             if not isinstance(config.get(flag), bool):
                 raise ValueError(f"{flag} must be true or false")
         items = config.get("items")
+        # An item is a text, or (in a method's definition) a text per language.
         if not isinstance(items, list) or len(items) > MAX_ITEMS or any(
-                not isinstance(t, str) or not t.strip() or len(t) > ITEM_MAX for t in items):
+                not isinstance(t, str) or not t.strip() or len(t) > ITEM_MAX
+                for item in items for t in (item.values() if isinstance(item, dict) and item else [item])):
             raise ValueError(f"items must be a list of at most {MAX_ITEMS} texts of 1..{ITEM_MAX} characters")
         source = config.get("source_step")
         if source is not None and (isinstance(source, bool) or not isinstance(source, int) or source < 0):
@@ -290,7 +307,7 @@ class VotingActivity(Activity):
                 for text in texts for criterion in criteria]
 
     def participant_context(self, s, step, actor: Actor | None):
-        items = visible_items(s, step.id)
+        items = visible_items(s, step.id, tables.visible_table(actor) if actor else None)
         context: dict[str, Any] = {
             "items": [item_json(i, masked=True) for i in items],
             "voting_closed": step.voting_closed,
@@ -298,18 +315,25 @@ class VotingActivity(Activity):
         }
         if actor is not None and actor.participant_id is not None:
             context.update(self.my_state(s, step, actor.participant_id))
-        if results_visible(step, staff=False):
+        # In a step worked by table the results name every table's items: the screen shows them.
+        if results_visible(step, staff=False) and not tables.by_table(step):
             context["results"] = self.screen(self.results(s, step), step)
         return context
 
     def live_state(self, s, step, *, staff):
         results = self.results(s, step, masked=not staff)
         state = {"kind": self.key, "participants": results["participants"]["total"],
+                 "took_part": results["participants"],  # phones and staff-entered, for the console
                  "closed": step.voting_closed, **self.screen(results, step)}
         if staff:
             state["pending"] = s.scalar(select(func.count()).select_from(Item).where(
                 Item.step_id == step.id, Item.pending.is_(True), Item.hidden.is_(False))) or 0
         return state
+
+    def phone_count(self, s, step):
+        """The number of items on the phones (a candidate theme put up, a statement approved)."""
+        return s.scalar(select(func.count()).select_from(Item).where(
+            Item.step_id == step.id, Item.hidden.is_(False), Item.pending.is_(False))) or 0
 
     def staff_context(self, s, step):
         results = self.results(s, step, masked=False)
@@ -332,7 +356,40 @@ class VotingActivity(Activity):
         }
 
     def export(self, s, step):
-        return {"results": self.results(s, step, masked=True)}
+        out = {"results": self.results(s, step, masked=True)}
+        by_role = self.compare_roles(s, step, out["results"])
+        if by_role:
+            out["by_role"] = by_role
+        return out
+
+    # -- comparing roles ---------------------------------------------------------------
+
+    def role_rows(self, results: dict[str, Any], counts: tally.Counts, voters: int) -> list[tuple[str, str]]:
+        """One role group's answers as (row label, cell text) rows, in the order of the
+        step's `results`; `counts` are that group's phone votes, `voters` its size. Kinds
+        that compare roles override this (and `role_note`); the default compares nothing."""
+        return []
+
+    def role_note(self) -> str:
+        """What a cell of the comparison by role says (a caption for people)."""
+        return ""
+
+    def compare_roles(self, s: Session, step: Step, results: dict[str, Any]) -> dict[str, Any] | None:
+        """How each role group answered, side by side: {"note", "groups": [{"group", "count"}],
+        "left_out", "rows": [{"label", "cells": [one text per group]}]}; None where fewer than
+        two stated roles are large enough to show (`synthesis.by_role`)."""
+        from dialogue.synthesis.by_role import role_counts
+        from dialogue.synthesis.groups import min_group_size
+        if type(self).role_rows is VotingActivity.role_rows:
+            return None
+        found = role_counts(s, step.id, min_group_size())
+        if found is None:
+            return None
+        columns = [self.role_rows(results, found["counts"][g["group"]], g["count"]) for g in found["groups"]]
+        rows = [{"label": label, "cells": [column[i][1] for column in columns]}
+                for i, (label, _cell) in enumerate(columns[0])]
+        return {"note": str(self.role_note()), "groups": found["groups"], "left_out": found["left_out"],
+                "rows": rows}
 
 
 # -- staff commands shared by every voting kind --------------------------------------
@@ -490,3 +547,25 @@ def participant_item_limit(ctx: CommandContext, step: Step, limit: int) -> None:
 def tally_for(s: Session, step: Step) -> tally.Counts:
     """The step's vote counts (a thin alias so kinds import one module)."""
     return tally.step_counts(s, step.id)
+
+
+# -- key findings shared by the kinds that set priorities (dots, rank) ----------------
+
+def priority_findings(step: dict[str, Any], minimum: int, unit) -> list:
+    """The items the participants voted highest in a report step, as one drafted key finding.
+
+    `unit(n)` names a count ("5 dots"). Nothing when fewer people than `minimum` voted
+    (the small-group rule) or nothing got a vote.
+    """
+    from flask_babel import gettext as _
+
+    from dialogue.export.blocks import top_items
+    from dialogue.synthesis.findings import Draft, quote
+    results = step.get("results") or {}
+    people = (results.get("participants") or {}).get("total", 0)
+    top = top_items(step, 3)
+    if not top or people < minimum:
+        return []
+    listed = ", ".join(f"{quote(text)} ({unit(value)})" for text, value, _what in top)
+    text = _("The participants' highest priorities in “%(step)s”: %(items)s.", step=step["title"], items=listed)
+    return [Draft(text, "priorities", [step["title"]], people, weight=people)]

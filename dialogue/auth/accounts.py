@@ -16,11 +16,15 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+#: The shortest password an account may have.
+PASSWORD_MIN_LENGTH = 8
+
+
 def create_facilitator(email: str, password: str) -> Facilitator:
     """Create an account; raise ValueError if the e-mail is taken or the password short."""
     email = normalise_email(email)
-    if len(password) < 8:
-        raise ValueError("the password must have at least 8 characters")
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise ValueError(f"the password must have at least {PASSWORD_MIN_LENGTH} characters")
     with db.write() as s:
         if s.scalar(select(Facilitator).where(Facilitator.email == email)):
             raise ValueError(f"{email} already has an account")

@@ -21,7 +21,7 @@ from dialogue.commands.core import (  # noqa: F401
 
 #: The topic modules whose commands register on import.
 TOPICS = ("steps", "moderation", "removal", "themes", "lifecycle", "preparation", "speaking",
-          "helper_links", "publishing")
+          "helper_links", "publishing", "seating", "findings")
 
 
 def load() -> None:

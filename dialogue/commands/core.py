@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from dialogue import db
+from dialogue import db, tables
 from dialogue.actors import FACILITATOR, Actor
 from dialogue.models import WRITABLE_STATES, AuditEvent, Dialogue, ProcessedWrite, Step
 from dialogue.realtime import broadcast
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 # When a command may run, by the dialogue's state (the rule itself: `refusal` below).
 MEETING = "meeting"        # contributions, votes, notes, steps, the timer: not after closing
 AFTERWARDS = "afterwards"  # moderation, themes, the screen, details: also when closed
-ALWAYS = "always"          # state changes, retention, sharing, helper links: in every state
+ALWAYS = "always"          # state changes, retention, sharing, helper links, responses: in every state
 
 
 def refusal(dialogue: Dialogue, role: str, when: str = MEETING):
@@ -45,9 +45,12 @@ def refusal(dialogue: Dialogue, role: str, when: str = MEETING):
       themes, the screen, details, publishing; nobody adds or changes contributions, votes,
       notes, steps or the timer any more;
     - archived: only ALWAYS commands (state changes, retention, sharing, helper links).
+
+    ALWAYS commands run in every state for whoever the command allows (a body's response to
+    the outcome comes after the meeting, through its own link).
     """
     state = dialogue.state
-    if state in WRITABLE_STATES:
+    if state in WRITABLE_STATES or when == ALWAYS:
         return None
     if role != FACILITATOR:
         if state == "draft":
@@ -125,7 +128,20 @@ class CommandContext:
         early = step.config.get("open_early") and self.dialogue.state == "open"
         if not (current or early or self.actor.is_staff):
             self.fail(_l("This step is closed. Look at the current step."))
+        self.table_for(step)  # a step worked by table takes no participant without one
         return step
+
+    def table_for(self, step: Step) -> int | None:
+        """The table a write in `step` belongs to (None when not worked by table); see tables.py."""
+        try:
+            return tables.write_table(self.actor, step, self.payload.get("table_id"), self.s)
+        except ValueError as exc:
+            self.fail(exc.args[0])
+
+    def check_table(self, table_id: int | None) -> None:
+        """Refuse when the actor may not touch what belongs to `table_id` (another table's)."""
+        if not tables.may_see(self.actor, table_id):
+            self.fail(_l("This belongs to another table."))
 
     def changed(self, step: Step | None = None, *, wall: bool = False, tally: bool = False,
                 everyone: bool = False) -> None:

@@ -12,7 +12,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue import db, methodology
+from dialogue import db, methodology, tables
 from dialogue.actors import hash_token, new_token
 from dialogue.config import DEFAULT_LANGUAGE
 from dialogue.models import AuditEvent, Dialogue, Facilitator, Participant, Step, Theme
@@ -43,7 +43,7 @@ def create_dialogue(owner: Facilitator, method_key: str, title: str, language: s
     """
     method = methodology.get(method_key)
     if method is None:
-        raise ValueError(f"unknown method {method_key!r}")
+        raise ValueError(f"unknown method {method_key!r}; the methods are: {', '.join(sorted(methodology.listed()))}")
     details.setdefault("ask_role", method.ask_role)
     with db.write() as s:
         details.setdefault("state", "running")  # the console creates drafts
@@ -56,6 +56,8 @@ def create_dialogue(owner: Facilitator, method_key: str, title: str, language: s
                        texts=spec["texts"], config=dict(spec["config"]), minutes=spec["minutes"]))
         for theme in method.themes:
             s.add(Theme(dialogue_id=d.id, key=theme["key"], name=theme.get(language) or theme["fi"]))
+        for table in method.tables:
+            tables.add(s, d.id, table.get(language) or table["fi"])
         s.flush()
         first = s.scalar(select(Step).where(Step.dialogue_id == d.id).order_by(Step.position))
         d.current_step_id = first.id if first else None
@@ -107,12 +109,19 @@ class JoinRefused(Exception):
     """Joining is not possible now (locked or closed); the message says why."""
 
 
+def join_refusal(dialogue: Dialogue) -> str | None:
+    """Why nobody can join now ("not_started", "closed" or "locked"), or None if they can:
+    the one rule the join page, the console's join panel and the screen's QR code follow."""
+    if not dialogue.accepts_writes:
+        return "closed" if dialogue.has_ended else "not_started"
+    return "locked" if dialogue.join_locked else None
+
+
 def join(dialogue: Dialogue, role: str | None = None, municipality: str | None = None) -> str:
     """Add an anonymous participant; return the random token for their cookie."""
-    if not dialogue.accepts_writes:
-        raise JoinRefused("not_started" if dialogue.state == "draft" else "closed")
-    if dialogue.join_locked:
-        raise JoinRefused("locked")
+    refused = join_refusal(dialogue)
+    if refused:
+        raise JoinRefused(refused)
     token = new_token()
     with db.write() as s:
         s.add(Participant(dialogue_id=dialogue.id, token_hash=hash_token(token),

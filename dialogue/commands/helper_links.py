@@ -12,11 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialogue import tables
 from dialogue.actors import FACILITATOR_ONLY, new_token
 from dialogue.commands.core import ALWAYS, CommandContext, command
-from dialogue.extensions import socketio
 from dialogue.models import HELPER_KINDS, Helper
-from dialogue.realtime import broadcast
+from dialogue.realtime import broadcast, control
 from dialogue.realtime.snapshot import public_url
 from dialogue.textclean import clean_int, clean_text
 
@@ -26,7 +26,7 @@ MAX_LINKS = 100
 def kind_labels() -> dict[str, object]:
     """Helper kinds for people."""
     return {"scribe": _l("Scribe"), "table_host": _l("Table host"), "recorder": _l("Group recorder"),
-            "decision_maker": _l("Decision-maker")}
+            "decision_maker": _l("Decision-maker"), "respondent": _l("Responding body (answers the outcome)")}
 
 
 def helper_url(helper: Helper) -> str:
@@ -39,19 +39,14 @@ def links_of(s: Session, dialogue_id: int) -> list[Helper]:
 
 
 def disconnect_helper(dialogue_id: int, helper_id: int) -> None:
-    """Close this helper's open sockets (in this server process)."""
-    room = broadcast.room(dialogue_id, f"helper-{helper_id}")
-    server = socketio.server
-    if server is None:
-        return
-    for sid, _eio_sid in list(server.manager.get_participants("/", room)):
-        server.disconnect(sid, namespace="/")
+    """Close this helper's open sockets, on every server process."""
+    control.disconnect_room(broadcast.room(dialogue_id, f"helper-{helper_id}"))
 
 
 @command("helper_create", roles=FACILITATOR_ONLY)
 def helper_create(ctx: CommandContext) -> dict:
     """Make a secret helper link: `kind` (scribe, table_host, recorder, decision_maker),
-    a `label` to recognise it by, and optionally a `table`."""
+    a `label` to recognise it by, and optionally a `table` (its name: made if there is none yet)."""
     kind = ctx.payload.get("kind")
     if kind not in HELPER_KINDS:
         ctx.fail(_l("Choose what the helper does."))
@@ -59,7 +54,10 @@ def helper_create(ctx: CommandContext) -> dict:
     table = clean_text(ctx.payload.get("table"), 80, required=False, multiline=False)
     if len(links_of(ctx.s, ctx.dialogue.id)) >= MAX_LINKS:
         ctx.fail(_l("This dialogue has the largest number of helper links already."))
-    helper = Helper(dialogue_id=ctx.dialogue.id, token=new_token(), kind=kind, label=label, table=table)
+    if table and len(tables.tables_of(ctx.s, ctx.dialogue.id)) >= tables.MAX_TABLES:
+        ctx.fail(tables.TOO_MANY)
+    table_id = tables.find_or_add(ctx.s, ctx.dialogue.id, table).id if table else None
+    helper = Helper(dialogue_id=ctx.dialogue.id, token=new_token(), kind=kind, label=label, table_id=table_id)
     ctx.s.add(helper)
     ctx.s.flush()
     ctx.audit("helper_create", helper_id=helper.id, kind=kind)

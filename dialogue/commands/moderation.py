@@ -13,7 +13,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from dialogue.actors import FACILITATOR_ONLY
+from dialogue import tables
+from dialogue.actors import FACILITATOR_ONLY, STAFF
 from dialogue.commands.core import AFTERWARDS, CommandContext, command
 from dialogue.commands.themes import clean_ids
 from dialogue.models import Contribution, Item, StaffCount, Vote, utcnow
@@ -108,13 +109,18 @@ def merge_contributions(ctx: CommandContext) -> dict:
             "message": str(_l("%(n)s merged into the kept text.", n=len(ids)))}
 
 
-@command("set_hidden", roles=FACILITATOR_ONLY, audit=True, when=AFTERWARDS)
+@command("set_hidden", roles=STAFF, audit=True, when=AFTERWARDS)
 def set_hidden(ctx: CommandContext) -> dict:
-    """Hide or restore a contribution (hidden: off the screen and out of exports)."""
+    """Hide or restore a contribution (hidden: off the screen and out of exports).
+
+    A table host moderates their own table's answers; other helpers do not moderate.
+    """
     cid = clean_int(ctx.payload.get("contribution_id"), 1, 2**31)
     c = ctx.s.get(Contribution, cid)
     if c is None or c.dialogue_id != ctx.dialogue.id:
         ctx.fail(_l("This contribution does not exist."))
+    if not tables.may_moderate(ctx.actor, c.table_id):
+        ctx.fail(_l("You are not allowed to do this."))
     c.hidden = bool(ctx.payload.get("hidden"))
     ctx.changed(wall=True)
     return {"contribution_id": c.id, "hidden": c.hidden}

@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from dialogue import activities, db
+from dialogue import activities, db, tables
 from dialogue.actors import FACILITATOR_ONLY, new_token
 from dialogue.commands.core import (
     AFTERWARDS,
@@ -125,7 +125,7 @@ def add_step(ctx: CommandContext) -> dict:
         after = ctx.step("after_step_id")
         index = steps.index(after) + 1
     step = Step(dialogue_id=ctx.dialogue.id, position=index, kind=kind, texts=default_texts(kind),
-                config=activities.get(kind).default_config(), minutes=0)
+                config=activities.get(kind).all_settings(), minutes=0)
     ctx.s.add(step)
     steps.insert(index, step)
     _renumber(steps)
@@ -143,7 +143,7 @@ def config_fields(kind: str, config: dict[str, Any], steps: list[Step] | None = 
     activity = activities.get(kind)
     labels, choices = activity.config_labels(), activity.config_choices()
     fields = []
-    for key, default in activity.default_config().items():
+    for key, default in activity.all_settings().items():
         value = config.get(key, default)
         field: dict[str, Any] = {"key": key, "label": str(labels.get(key) or key.replace("_", " ").capitalize())}
         if isinstance(default, bool):
@@ -350,6 +350,8 @@ def duplicate_dialogue(source: Dialogue, owner_id: int, title: str) -> Dialogue:
         # The method's own themes (report headings) come along; themes made from answers do not.
         for theme in s.scalars(select(Theme).where(Theme.dialogue_id == src.id, Theme.key != "")):
             s.add(Theme(dialogue_id=copy.id, key=theme.key, name=theme.name))
+        for table in tables.tables_of(s, src.id):  # the tables, not who sat there
+            tables.add(s, copy.id, table.name, table.description)
         s.flush()
         first = s.scalar(select(Step).where(Step.dialogue_id == copy.id).order_by(Step.position))
         copy.current_step_id = first.id if first else None

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dialogue.actors import FACILITATOR_ONLY
-from dialogue.commands.core import CommandContext, command
+from dialogue.commands.core import AFTERWARDS, ALWAYS, CommandContext, command
 from dialogue.models import Publication, utcnow
 from dialogue.textclean import clean_text
 
@@ -26,7 +26,9 @@ def is_live(pub: Publication | None) -> bool:
     return pub is not None and pub.withdrawn_at is None
 
 
-@command("publish_results", roles=FACILITATOR_ONLY, audit=True)
+# Publishing is what happens after a dialogue ends, so it runs when closed too (not archived:
+# an archived dialogue's data are on their way out); withdrawing is always possible.
+@command("publish_results", roles=FACILITATOR_ONLY, audit=True, when=AFTERWARDS)
 def publish_results(ctx: CommandContext) -> dict:
     """Publish (or update) the results page: a secret link, and a public listing by choice."""
     message = clean_text(ctx.payload.get("message"), MESSAGE_LENGTH, required=False)
@@ -46,7 +48,7 @@ def publish_results(ctx: CommandContext) -> dict:
     return {"token": pub.token, "public": pub.public, "message": str(_l("The results page is published."))}
 
 
-@command("withdraw_results", roles=FACILITATOR_ONLY, audit=True)
+@command("withdraw_results", roles=FACILITATOR_ONLY, audit=True, when=ALWAYS)
 def withdraw_results(ctx: CommandContext) -> dict:
     """Withdraw the results page: its link stops working and it leaves the public list."""
     pub = publication(ctx.s, ctx.dialogue.id)

@@ -133,3 +133,37 @@ def assign_theme(ctx: CommandContext) -> dict:
     message = (_l("%(n)s moved to the theme %(name)s.", n=len(ids), name=theme.name) if theme
                else _l("%(n)s now without a theme.", n=len(ids)))
     return {"contribution_ids": ids, "theme_id": theme.id if theme else None, "message": str(message)}
+
+
+@command("accept_suggestion", roles=FACILITATOR_ONLY, audit=True, when=AFTERWARDS)
+def accept_suggestion(ctx: CommandContext) -> dict:
+    """A person accepts a theme suggestion for the ticked contributions (`contribution_ids`).
+
+    With `theme_id` they go into that theme; with `name` into the theme of that name, made
+    now if there is none (so two suggestions accepted under one name are merged, and a
+    renamed suggestion is just a new name). One transaction: the theme and its texts together.
+    """
+    ids = clean_ids(ctx.payload.get("contribution_ids"))
+    if not ids:
+        ctx.fail(_l("Choose at least one text first."))
+    found = ctx.s.scalar(select(func.count()).select_from(Contribution).where(
+        Contribution.id.in_(ids), Contribution.dialogue_id == ctx.dialogue.id))
+    if found != len(ids):
+        ctx.fail(_l("This contribution does not exist."))
+    if ctx.payload.get("theme_id") not in (None, ""):
+        theme = _theme(ctx)
+    else:
+        name = clean_text(ctx.payload.get("name"), MAX_NAME, multiline=False)
+        theme = ctx.s.scalar(select(Theme).where(Theme.dialogue_id == ctx.dialogue.id,
+                                                 func.lower(Theme.name) == name.lower()))
+        if theme is None:
+            count = ctx.s.scalar(select(func.count()).select_from(Theme).where(Theme.dialogue_id == ctx.dialogue.id))
+            if count >= MAX_THEMES:
+                ctx.fail(_l("This dialogue has the largest number of themes already."))
+            theme = Theme(dialogue_id=ctx.dialogue.id, name=name)
+            ctx.s.add(theme)
+            ctx.s.flush()
+    ctx.s.execute(update(Contribution).where(Contribution.id.in_(ids)).values(theme_id=theme.id))
+    ctx.changed(wall=True)
+    return {"contribution_ids": ids, "theme_id": theme.id,
+            "message": str(_l("%(n)s moved to the theme %(name)s.", n=len(ids), name=theme.name))}

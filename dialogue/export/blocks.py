@@ -51,6 +51,10 @@ class Blocks:
     facts: list[tuple[str, Any]] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     chart: charts.Chart | None = None
+    #: Further pictures after the main chart (a stance step's opinion groups).
+    more_charts: list[charts.Chart] = field(default_factory=list)
+    #: The chart is only the most common words (print leaves it out: the texts are listed).
+    words_chart: bool = False
 
 
 def is_split(value: Any) -> bool:

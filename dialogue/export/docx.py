@@ -14,10 +14,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dialogue.export.blocks import Table, compact
 from dialogue.export.content import step_blocks
-from dialogue.export.html import language_name
+from dialogue.export.front import detail_steps, front_page, reading_blocks
+from dialogue.export.html import commitment_status
 from dialogue.export.report import contribution_groups
 from dialogue.export.summary import group_label, role_label
 from dialogue.synthesis.charts import Chart
@@ -72,7 +74,7 @@ def add_chart(doc, chart: Chart) -> None:
 
 
 def _participation(doc, p: dict[str, Any]) -> None:
-    doc.add_paragraph(_("%(n)s people took part.", n=p["count"]))
+    doc.add_paragraph(ngettext("%(num)s person took part.", "%(num)s people took part.", p["count"]))
     for key, caption, label, name in (("by_role", _("By self-declared role"), _("Role"), role_label),
                                       ("by_municipality", _("By municipality"), _("Municipality"), group_label)):
         part = p[key]
@@ -80,8 +82,10 @@ def _participation(doc, p: dict[str, Any]) -> None:
             add_table(doc, Table(caption, [label, _("People")],
                                  [[name(g["group"]), g["count"]] for g in part["groups"]]))
         if part["left_out"]:
-            doc.add_paragraph(_("%(n)s people are not shown by %(what)s: their groups are smaller than %(min)s.",
-                                n=part["left_out"], what=label.lower(), min=p["min_group_size"]))
+            doc.add_paragraph(ngettext(
+                "%(num)s person is not shown by %(what)s: their group is smaller than %(min)s.",
+                "%(num)s people are not shown by %(what)s: their groups are smaller than %(min)s.",
+                part["left_out"], what=label.lower(), min=p["min_group_size"]))
 
 
 def render_docx(model: dict[str, Any]) -> bytes:
@@ -95,16 +99,25 @@ def render_docx(model: dict[str, Any]) -> bytes:
 
     doc.add_paragraph(_("Dialogue report"), style="Subtitle")
     doc.add_heading(d["title"], level=0)
-    meta = [(_("Topic"), d["topic"]), (_("Method"), d["method_label"]), (_("Municipality"), d["municipality"]),
-            (_("Place"), d["place"]), (_("Date"), d["date"] or (d["created_at"] or "")[:10]),
-            (_("Organiser"), d["organiser"]), (_("Language"), language_name(d["language"])),
-            (_("Participants"), model["participation"]["count"])]
-    add_table(doc, Table(_("About the dialogue"), [_("Detail"), _("Value")],
-                         [[k, v] for k, v in meta if v not in ("", None)]))
+    front = front_page(model)
+    add_table(doc, Table(_("About the dialogue"), [_("Detail"), _("Value")], [[k, v] for k, v in front["facts"]]))
 
-    doc.add_heading(_("Summary"), level=1)
-    for point in model["summary"]["points"]:
-        doc.add_paragraph(point, style="List Bullet")
+    if front["findings"]:
+        doc.add_heading(_("Key findings"), level=1)
+        for f in front["findings"]:
+            p = doc.add_paragraph(f["text"], style="List Number")
+            p.add_run("\n" + f["basis_text"]).italic = True
+    else:
+        doc.add_heading(_("In short"), level=1)
+        for point in model["summary"]["points"]:
+            doc.add_paragraph(point, style="List Bullet")
+    if front["commitments"]:
+        doc.add_heading(_("Commitments"), level=1)
+        add_table(doc, Table(_("Commitments"), [_("What"), _("Who"), _("By when"), _("Status")],
+                             [[c["text"], c.get("who", ""), c.get("due", ""), commitment_status(c.get("status", ""))]
+                              for c in front["commitments"]]))
+    # The details start on a page of their own: the front page is what a busy reader reads.
+    doc.add_page_break()
 
     doc.add_heading(_("Participation"), level=1)
     _participation(doc, model["participation"])
@@ -115,24 +128,26 @@ def render_docx(model: dict[str, Any]) -> bytes:
         for block in section["blocks"]:
             doc.add_heading(block["heading"], level=(block.get("level") or 3) - 1)
             add_facts(doc, block.get("facts") or [])
+            if block.get("picture"):
+                add_chart(doc, Chart(**block["picture"]))
             if block.get("table"):
                 t = block["table"]
                 add_table(doc, Table(t["caption"], t["columns"], t["rows"]))
             for item in block.get("items") or []:
                 doc.add_paragraph(item, style="List Bullet")
 
-    for step in model["steps"]:
-        blocks = step_blocks(step)
+    for step in detail_steps(model):
+        blocks = reading_blocks(step_blocks(step))
         doc.add_heading(f"{step['number']}. {step['title']}", level=1)
-        kind = doc.add_paragraph(step["kind_label"])
-        kind.runs[0].italic = True
         if step["body"]:
             doc.add_paragraph(step["body"])
         add_facts(doc, blocks.facts)
         if blocks.chart:
             add_chart(doc, blocks.chart)
+        for picture in blocks.more_charts:
+            add_chart(doc, picture)
         for table in blocks.tables:
-            if table.key not in ("contributions", "words"):
+            if table.key not in ("contributions", "words", "commitments"):
                 add_table(doc, compact(table))
         if step.get("contributions"):
             doc.add_heading(f"{_('What was said')} ({len(step['contributions'])})", level=2)

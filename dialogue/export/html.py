@@ -8,6 +8,7 @@ from flask import render_template
 
 from dialogue.export.blocks import compact
 from dialogue.export.content import step_blocks
+from dialogue.export.front import detail_steps, front_page, reading_blocks
 from dialogue.export.report import contribution_groups
 from dialogue.export.summary import group_label, role_label
 from dialogue.web.i18n import LANGUAGE_NAMES
@@ -19,11 +20,22 @@ def language_name(code: str) -> str:
     return {"fi": "suomi", "sv": "svenska", "en": "English"}.get(code, LANGUAGE_NAMES.get(code, code))
 
 
-def report_context(model: dict[str, Any]) -> dict[str, Any]:
-    """Template variables of `templates/report/_body.html` (call in the report's locale)."""
-    return {"model": model, "steps": [(step, step_blocks(step)) for step in model["steps"]],
+def commitment_status(status: str) -> str:
+    """A commitment's status in the report's language."""
+    from dialogue.activities.commitments import status_labels
+    return str(status_labels().get(status, status))
+
+
+def report_context(model: dict[str, Any], drafts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Template variables of `templates/report/_body.html` (call in the report's locale).
+
+    The front page first; the details show only the steps a reader needs, without zero
+    counts. `drafts` are unapproved findings, for the console's page only (never an export).
+    """
+    return {"model": model, "front": front_page(model), "drafts": drafts or [],
+            "steps": [(step, reading_blocks(step_blocks(step))) for step in detail_steps(model)],
             "groups": contribution_groups, "role_label": role_label, "group_label": group_label,
-            "language_name": language_name, "compact": compact}
+            "language_name": language_name, "compact": compact, "commitment_status": commitment_status}
 
 
 def render_document(model: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from dialogue import activities
+from dialogue import activities, placeholders
 from dialogue.export.printables import paper_form_pdf
 from dialogue.models import Dialogue
 from dialogue.realtime.snapshot import step_texts
@@ -24,7 +24,7 @@ def paper_steps(s: Session, dialogue: Dialogue, lang: str) -> list[dict[str, Any
         activity = activities.get(step.kind)
         questions = activity.paper_questions(s, step)
         if questions:
-            texts = step_texts(step, lang)
+            texts = placeholders.public(step_texts(step, lang))
             out.append({"step": step, "activity": activity, "title": texts["title"],
                         "body": pii.mask(texts["body"]), "questions": questions})
     return out

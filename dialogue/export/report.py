@@ -1,7 +1,8 @@
 """The report model of a dialogue: the one source of every export format.
 
 `build_report()` reads a dialogue once and returns plain JSON-ready data: metadata,
-participation (small groups suppressed), then every step in order with its texts,
+participation (small groups suppressed), the key findings staff approved (never the
+drafts: see synthesis/findings.py), then every step in order with its texts,
 its visible contributions, its results (each activity's `export()` part), word
 counts for open questions, a plain-language summary and the method's own section.
 The JSON export *is* this model; HTML, PDF, DOCX, XLSX and CSV render it and hold
@@ -25,15 +26,15 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue import activities, methodology
+from dialogue import activities, methodology, placeholders, tables
 from dialogue.models import Dialogue, Participant, Step, Theme
 from dialogue.realtime.snapshot import iso, step_texts
 from dialogue.synthesis import pii
-from dialogue.synthesis.groups import OTHER, min_group_size, suppress_small_groups
+from dialogue.synthesis.by_table import step_by_table
+from dialogue.synthesis.groups import NOT_GIVEN, OTHER, min_group_size, suppress_small_groups
 from dialogue.synthesis.words import word_counts
 
 SCHEMA = "osuva.dialogue/1"
-NOT_GIVEN = "not_given"
 WORD_LIMIT = 40
 
 
@@ -63,15 +64,17 @@ def _shown_role(role: str | None, by_role: dict[str, Any]) -> str | None:
 
 
 def _texts_masked(texts: dict[str, Any]) -> dict[str, Any]:
-    return {lang: {k: pii.mask(v) if isinstance(v, str) else v for k, v in (t or {}).items()}
+    """Step texts for readers: personal data masked, the facilitator's placeholders left out."""
+    return {lang: {k: pii.mask(v) if isinstance(v, str) else v for k, v in placeholders.public(t or {}).items()}
             for lang, t in (texts or {}).items()}
 
 
 def _step(s: Session, step: Step, lang: str, themes: dict[int, str], by_role: dict[str, Any]) -> dict[str, Any]:
     activity = activities.get(step.kind)
     part = dict(activity.export(s, step))
+    table_names = {i: pii.mask(name) for i, name in tables.table_names(s, step.dialogue_id).items()}
     text_lang = step.dialogue.language or "fi"
-    texts = step_texts(step, lang)
+    texts = placeholders.public(step_texts(step, lang))
     out: dict[str, Any] = {
         "id": step.id,
         "position": step.position,
@@ -81,7 +84,7 @@ def _step(s: Session, step: Step, lang: str, themes: dict[int, str], by_role: di
         "title": pii.mask(texts["title"]),
         "body": pii.mask(texts["body"]),
         "texts": _texts_masked(step.texts),
-        "config": step.config,
+        "config": pii.mask_all(step.config),
         "minutes": step.minutes,
     }
     contributions = part.pop("contributions", None)
@@ -91,11 +94,16 @@ def _step(s: Session, step: Step, lang: str, themes: dict[int, str], by_role: di
             if "author_role" in c:
                 c["author_role"] = _shown_role(c["author_role"], by_role)
             c["theme"] = themes.get(c.get("theme_id")) if c.get("theme_id") else None
+            if c.get("table_id"):
+                c["table"] = table_names.get(c["table_id"], "")
         out["contributions"] = contributions
         out["words"] = [{"word": w, "count": n} for w, n in
                         # People wrote in the dialogue's language, whatever the report's.
                         word_counts((c["text"] for c in contributions), text_lang, WORD_LIMIT)]
     out.update(part)
+    by_table = step_by_table(s, step)
+    if by_table is not None:
+        out["tables"] = by_table
     return out
 
 
@@ -127,6 +135,7 @@ def build_report(s: Session, dialogue: Dialogue, *, lang: str | None = None,
 
 
 def _build(s: Session, dialogue: Dialogue, lang: str, minimum: int | None) -> dict[str, Any]:
+    from dialogue.commands.findings import export_findings
     from dialogue.export.summary import (  # the plain-language parts read the model
         method_section,
         summary,
@@ -163,6 +172,8 @@ def _build(s: Session, dialogue: Dialogue, lang: str, minimum: int | None) -> di
                    for t in theme_rows],
         "steps": steps,
         "notes": _notes(s, dialogue, themes),
+        # Only the key findings staff approved: drafts never leave the console.
+        "findings": export_findings(s, dialogue.id),
     }
     model["summary"] = summary(model)
     model["method_section"] = method_section(model)

@@ -13,9 +13,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from dialogue.export.paper_form import dialogue_paper_form
-from dialogue.export.printables import join_poster_pdf
+from dialogue import tables
+from dialogue.commands.helper_links import helper_url, links_of
+from dialogue.export.printables import join_poster_pdf, table_cards_pdf
 from dialogue.models import Dialogue
-from dialogue.realtime.snapshot import join_url
+from dialogue.realtime.snapshot import join_url, table_join_url
 
 Maker = Callable[[Session, Dialogue], "bytes | None"]
 
@@ -57,3 +59,16 @@ def _join_poster(s: Session, dialogue: Dialogue) -> bytes:
               "follows the form's order."))
 def _paper_form(s: Session, dialogue: Dialogue) -> bytes | None:
     return dialogue_paper_form(s, dialogue)
+
+
+@printable("table-cards", _l("Table cards"),
+           _l("One page per table: the table's name and its own QR code, which puts whoever scans it at "
+              "that table. Below the cut line, the table host's copy with their helper link."))
+def _table_cards(s: Session, dialogue: Dialogue) -> bytes | None:
+    rows = tables.tables_of(s, dialogue.id)
+    if not rows:
+        return None
+    hosts = {h.table_id: helper_url(h) for h in links_of(s, dialogue.id)
+             if h.table_id is not None and not h.revoked}
+    return table_cards_pdf([{"name": t.name, "join_url": table_join_url(dialogue, t), "host_url": hosts.get(t.id)}
+                            for t in rows])

@@ -145,6 +145,11 @@ def questions_by_votes(steps: list[Model]) -> list[Block]:
 
 
 
+def due_label(due: str | None) -> str:
+    from dialogue.activities.commitments import due_label
+    return due_label(due)
+
+
 def status_label(status: str) -> str:
     from dialogue.activities.commitments import status_labels
     return str(status_labels().get(status, status))
@@ -154,7 +159,7 @@ def status_label(status: str) -> str:
 def commitment_blocks(model: Model, heading: str) -> list[Block]:
     """The commitments (in a follow-up: the followed dialogue's) with owners, dates and statuses."""
     cards = [c for s in model["steps"] for c in s.get("commitments") or []]
-    rows = [[c["text"], c.get("who", ""), c.get("due", ""), status_label(c.get("status", "proposed")),
+    rows = [[c["text"], c.get("who", ""), due_label(c.get("due")), status_label(c.get("status", "proposed")),
              c.get("status_note", "")] for c in cards]
     table = data_table(_("Who takes responsibility for what, by when"),
                    [_("What"), _("Who"), _("By when"), _("Status"), _("What was done")], rows)
@@ -226,3 +231,65 @@ def poll_blocks(steps: list[Model]) -> list[Block]:
     return blocks
 
 
+
+
+def sourced_steps(model: Model, kind: str, source_kind: str, report_as: str | None = None) -> list[Model]:
+    """Steps of `kind` whose items come from an earlier step of `source_kind` (and, with
+    `report_as`, only from a step reported under that heading)."""
+    out = []
+    for step in of_kind(model, kind):
+        source = source_step(model, step) or {}
+        if source.get("kind") == source_kind and (
+                report_as is None or (source.get("config") or {}).get("report_as") == report_as):
+            out.append(step)
+    return out
+
+
+def votes_table(steps: list[Model], heading: str, what: str) -> list[Block]:
+    """Dot-vote steps' items, most dots first, as a table: the priorities with their votes."""
+    rows = []
+    for step in steps:
+        results = step.get("results")
+        if isinstance(results, dict):
+            rows += [[i["text"], i["dots"]["total"]]
+                     for i in sorted(results.get("items") or [], key=lambda i: -i["dots"]["total"])]
+    return [section_block(heading, empty=nothing(), table=data_table(
+        heading, [what, _("Dots")], rows) if rows else None)]
+
+
+def concept_ratings(steps: list[Model], heading: str) -> list[Block]:
+    """Rating steps with several criteria (e.g. useful, doable): one row per item, a mean per criterion."""
+    blocks = []
+    for step in steps:
+        results = step.get("results")
+        if not isinstance(results, dict):
+            continue
+        items = results.get("items") or []
+        labels = [c["label"] for c in (items[0].get("criteria") or [])] if items else []
+        rows = [[i["text"], *[mean_text(c["mean"]) for c in i.get("criteria") or []],
+                 max((c["count"]["total"] for c in i.get("criteria") or []), default=0)] for i in items]
+        # Best first: the highest sum of the criteria's means (useful and doable together).
+        rows.sort(key=lambda r: -sum(float(x) for x in r[1:-1] if x != "–"))
+        blocks.append(section_block(heading, empty=_("No answers."), table=data_table(
+            step["title"], [_("Idea"), *[_("%(criterion)s, mean (1–5)", criterion=label) for label in labels],
+                            _("Answers")], rows) if rows else None))
+    return blocks
+
+
+def action_cards(model: Model, heading: str) -> list[Block]:
+    """Every action card of the report (a series: of the earlier meetings too) with its owner,
+    deadline, theme, status and dated status history."""
+    from dialogue.activities.commitments import history_text
+    themes = {t["id"]: t["name"] for t in model.get("themes") or []}
+    seen, rows = set(), []
+    for step in model["steps"]:
+        for c in step.get("commitments") or []:
+            if c["id"] in seen:
+                continue
+            seen.add(c["id"])
+            rows.append([c["text"], c.get("who", ""), c.get("due", ""), c.get("theme") or themes.get(c.get("theme_id"), ""),
+                         status_label(c.get("status", "proposed")), history_text(c), c.get("meeting", "")])
+    table = data_table(_("Who takes responsibility for what, by when"),
+                       [_("What"), _("Who"), _("By when"), _("Theme"), _("Status"), _("Status history"),
+                        _("Agreed in")], rows)
+    return [section_block(heading, table=table if rows else None, empty=nothing())]

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 from flask_babel import gettext as _
 
+from dialogue import state_name
 from dialogue.export.content import step_blocks
 from dialogue.export.html import language_name
 from dialogue.export.summary import group_label, role_label
@@ -44,9 +45,10 @@ def summary_rows(model: dict[str, Any]) -> Iterator[list[Any]]:
     for label, value in ((_("Topic"), d["topic"]), (_("Method"), d["method_label"]),
                          (_("Municipality"), d["municipality"]), (_("Place"), d["place"]),
                          (_("Date"), d["date"] or (d["created_at"] or "")[:10]), (_("Organiser"), d["organiser"]),
-                         (_("Language"), language_name(d["language"])), (_("State"), d["state"]),
+                         (_("Language"), language_name(d["language"])), (_("State"), state_name(d["state"])),
                          (_("Schema"), model["schema"]), (_("Made"), model["generated_at"])):
         yield [label, value or ""]
+    yield from findings_rows(model)
     p = model["participation"]
     yield []
     yield [_("Participants"), p["count"]]
@@ -54,7 +56,9 @@ def summary_rows(model: dict[str, Any]) -> Iterator[list[Any]]:
         for g in p[key]["groups"]:
             yield [f"{label}: {name(g['group'])}", g["count"]]
         if p[key]["left_out"]:
-            yield [f"{label}: {_('not shown (groups smaller than %(n)s)', n=p['min_group_size'])}", p[key]["left_out"]]
+            # (outside an f-string: the message extractor does not look inside one)
+            yield [_("%(what)s: not shown (groups smaller than %(n)s)", what=label, n=p["min_group_size"]),
+                   p[key]["left_out"]]
     yield []
     yield bold([_("Summary")])
     for point in model["summary"]["points"]:
@@ -64,6 +68,23 @@ def summary_rows(model: dict[str, Any]) -> Iterator[list[Any]]:
     yield bold(["#", _("Step"), _("Kind"), _("Contributions")])
     for step in model["steps"]:
         yield [step["number"], step["title"], step["kind_label"], len(step.get("contributions") or [])]
+
+
+def findings_rows(model: dict[str, Any]) -> Iterator[list[Any]]:
+    """The approved key findings (each with what it rests on) and the commitments: the front page."""
+    from dialogue.export.front import front_page
+    from dialogue.export.html import commitment_status
+    front = front_page(model)
+    if front["findings"]:
+        yield []
+        yield bold([_("Key findings"), _("Rests on")])
+        for n, f in enumerate(front["findings"], 1):
+            yield [f"{n}. {f['text']}", f["basis_text"]]
+    if front["commitments"]:
+        yield []
+        yield bold([_("Commitments"), _("Who"), _("By when"), _("Status")])
+        for c in front["commitments"]:
+            yield [c["text"], c.get("who", ""), c.get("due", ""), commitment_status(c.get("status", ""))]
 
 
 def method_section_rows(model: dict[str, Any]) -> Iterator[list[Any]]:

@@ -31,7 +31,32 @@ def follow_up_context(dialogue: Dialogue) -> dict[str, Any]:
         "follow_ups": follow_ups_of(db.session, dialogue),
         # Only a link the facilitator may open (their own or shared with them).
         "followed": followed if followed is not None and can_run(current_facilitator_id(), followed) else None,
+        # A series as one line of meetings; a meeting the facilitator may open is a link.
+        "series": [{"meeting": m, "link": can_run(current_facilitator_id(), m)} for m in series_of(dialogue)],
     }
+
+
+def series_of(dialogue: Dialogue) -> list[Dialogue]:
+    """The meetings of this one's series in order (each follows the one before and is of the
+    same method: a partnership table's meetings), or [] when it is a single meeting."""
+    earlier: list[Dialogue] = []
+    current = dialogue
+    while current.follows_id and len(earlier) < 50:
+        before = db.session.get(Dialogue, current.follows_id)
+        if before is None or before.method != dialogue.method or before in earlier:
+            break
+        earlier.insert(0, before)
+        current = before
+    later: list[Dialogue] = []
+    current = dialogue
+    while len(later) < 50:
+        after = next((f for f in follow_ups_of(db.session, current) if f.method == dialogue.method), None)
+        if after is None or after in later:
+            break
+        later.append(after)
+        current = after
+    series = [*earlier, dialogue, *later]
+    return series if len(series) > 1 else []
 
 
 def _commitments_reached(dialogue: Dialogue) -> bool:

@@ -12,7 +12,7 @@ import uuid
 from flask import redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 
-from dialogue import activities, db
+from dialogue import activities, db, placeholders
 from dialogue.actors import facilitator_actor
 from dialogue.commands.core import dispatch
 from dialogue.commands.preparation import (
@@ -103,7 +103,8 @@ def preview_step(dialogue_id: int, step_id: int):
     # The phone part speaks the preview's language; the frame around it the facilitator's.
     with force_locale(lang):
         panel = render_template("participate/_panel.html", dialogue=dialogue, actor=None, step=step,
-                                public=public, texts=step_texts(step, lang), activity=activity, timer=timer,
+                                public=public, texts=placeholders.public(step_texts(step, lang)),
+                                activity=activity, timer=timer,
                                 preview=True, **activity.participant_context(db.session, step, None))
     steps = list(dialogue.steps)
     index = steps.index(step)

@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from dialogue import activities, db, demo, methodology
 from dialogue.actors import current_facilitator_id, facilitator_actor
 from dialogue.commands.core import dispatch
-from dialogue.commands.dialogues import create_dialogue
+from dialogue.commands.dialogues import create_dialogue, join_refusal
 from dialogue.commands.lifecycle import TRANSITIONS, retention_date
 from dialogue.commands.preparation import duplicate_dialogue
 from dialogue.export.json_export import export_dialogue
@@ -120,7 +120,7 @@ def run(dialogue_id: int):
                            next_step=next_step, next_title=step_title(next_step, lang),
                            previous_step=previous_step, timer=timer_state(step),
                            transitions=TRANSITIONS[dialogue.state],
-                           writable=not dialogue.has_ended,
+                           writable=not dialogue.has_ended, join_refused=join_refusal(dialogue),
                            method_panels=methodology.hook(dialogue.method, "console_panels")(dialogue, lang),
                            **follow_up.follow_up_context(dialogue))
 
@@ -157,4 +157,14 @@ def export_json(dialogue_id: int):
 
 
 # The other console pages register their routes on `bp` when imported.
-from dialogue.facilitate import follow_up, prepare, printing, workspace  # noqa: E402,F401
+from dialogue.facilitate import (  # noqa: E402,F401
+    findings,
+    follow_up,
+    lottery,
+    opinion,
+    prepare,
+    printing,
+    seating,
+    suggestions,
+    workspace,
+)

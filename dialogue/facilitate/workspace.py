@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from dialogue import db
+from dialogue import db, tables
 from dialogue.commands.helper_links import helper_url, kind_labels, links_of
 from dialogue.commands.lifecycle import TRANSITIONS, raw_counts, retention_date
 from dialogue.commands.themes import theme_counts, themes_of
@@ -81,7 +81,7 @@ def helper_links(dialogue_id: int):
     dialogue = own_dialogue(dialogue_id)
     links = [{"h": h, "url": helper_url(h)} for h in links_of(db.session, dialogue.id)]
     return render_template("facilitate/helpers.html", dialogue=dialogue, links=links, kinds=HELPER_KINDS,
-                           kind_labels=kind_labels())
+                           kind_labels=kind_labels(), tables=tables.tables_of(db.session, dialogue.id))
 
 
 def action_labels() -> dict[str, str]:
@@ -93,7 +93,8 @@ def action_labels() -> dict[str, str]:
         "fix_text": _("Corrected a text"), "merge_contributions": _("Merged duplicates"),
         "theme_create": _("Created a theme"), "theme_rename": _("Renamed a theme"),
         "theme_merge": _("Merged themes"), "theme_delete": _("Deleted a theme"),
-        "assign_theme": _("Put texts in a theme"), "note": _("Wrote a staff note"),
+        "assign_theme": _("Put texts in a theme"), "accept_suggestion": _("Accepted a theme suggestion"),
+        "note": _("Wrote a staff note"),
         "timer_start": _("Started the timer"), "timer_pause": _("Paused the timer"),
         "timer_add": _("Added time"), "timer_reset": _("Reset the timer"), "reveal": _("Showed or hid results"),
         "update_details": _("Changed the details"), "add_step": _("Added a step"),
@@ -101,6 +102,10 @@ def action_labels() -> dict[str, str]:
         "share_add": _("Shared the dialogue"), "share_remove": _("Stopped sharing"),
         "helper_create": _("Made a helper link"), "helper_revoke": _("Revoked a helper link"),
         "duplicate": _("Made this as a copy"), "purge": _("Deleted the raw data"),
+        "finding_draft": _("Drafted key findings"), "finding_add": _("Added a key finding"),
+        "finding_edit": _("Edited a key finding"), "finding_move": _("Moved a key finding"),
+        "finding_merge": _("Merged key findings"), "finding_delete": _("Deleted a key finding"),
+        "finding_approve": _("Approved a key finding or took the approval back"),
     }
 
 
@@ -116,7 +121,7 @@ def actor_names(events: list[AuditEvent]) -> dict[str, str]:
         names[f"f:{f.id}"] = f.email
     labels = kind_labels()
     for h in db.session.scalars(select(Helper).where(Helper.id.in_(ids["h"]))):
-        names[f"h:{h.id}"] = " · ".join(str(x) for x in (labels.get(h.kind, h.kind), h.label, h.table) if x)
+        names[f"h:{h.id}"] = " · ".join(str(x) for x in (labels.get(h.kind, h.kind), h.label, h.at_table and h.at_table.name) if x)
     return names
 
 

@@ -19,6 +19,7 @@ SECTIONS = {
     "demo": {"fi": "demo", "sv": "demo", "en": "demo"},
     "prepare": {"fi": "valmistelu", "sv": "forbereda", "en": "prepare"},
     "run": {"fi": "ohjaaminen", "sv": "leda", "en": "run"},
+    "tables": {"fi": "poydat", "sv": "bord", "en": "tables"},
     "methods": {"fi": "menetelmat", "sv": "metoder", "en": "methods"},
     "report": {"fi": "raportti", "sv": "rapport", "en": "report"},
     "paper": {"fi": "paperi", "sv": "papper", "en": "paper"},

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy import select
 
-from dialogue import activities, db, methodology
-from dialogue.actors import DECISION_MAKER, helper_actor
+from dialogue import activities, db, methodology, tables
+from dialogue.actors import DECISION_MAKER, OWN_TASKS_ONLY, helper_actor
 from dialogue.commands.core import dispatch
 from dialogue.commands.helper_links import kind_labels
 from dialogue.helpers import bp
 from dialogue.helpers.decision_maker import decision_maker_view
 from dialogue.models import Contribution, Dialogue, Helper, Step, Theme
-from dialogue.realtime.snapshot import step_texts
+from dialogue.realtime.snapshot import step_texts, wall
 from dialogue.web.forms import flash_ack, payload_from_form
 
 RECENT_NOTES = 10
@@ -59,10 +60,32 @@ def page(token: str):
         current=current, current_title=step_texts(current, lang)["title"] if current else "", steps=steps,
         themes=themes, prompt_steps=prompt_steps, vote_steps=vote_steps, vote_step=vote_step,
         vote_staff=vote_staff, mine=mine, writable=dialogue.accepts_writes, act_url=url_for(".act", token=token),
-        is_decision_maker=helper.kind == DECISION_MAKER,
+        takes_notes=helper.kind not in OWN_TASKS_ONLY, table_work=_table_work(helper, current),
         method_panels=[] if helper.kind == DECISION_MAKER else
         methodology.hook(dialogue.method, "helper_panels")(helper, dialogue, current, lang),
-        **decision_maker_view(helper, dialogue, current, lang))
+        step_view=_step_view(token, dialogue, current), **decision_maker_view(helper, dialogue, current, lang))
+
+
+def _step_view(token: str, dialogue: Dialogue, current: Step | None) -> Markup | None:
+    """The current step's phone view for a helper who writes in it (Activity.helper_writes),
+    e.g. a table host writing their group's draft; its forms post to the helper's act route."""
+    activity = activities.get(current.kind) if current is not None else None
+    if activity is None or not activity.helper_writes:
+        return None
+    actor = helper_actor(token)
+    return Markup(render_template(activity.participant_template, dialogue=dialogue, step=current, actor=actor,
+                                  act_url=url_for(".act", token=token),
+                                  **activity.participant_context(db.session, current, actor)))
+
+
+def _table_work(helper: Helper, current: Step | None) -> dict | None:
+    """A table host's own table: its current answers (in a step worked by table) and summary."""
+    table = helper.at_table
+    if table is None:
+        return None
+    seated = tables.seat_counts(db.session, helper.dialogue_id).get(table.id, 0)
+    wall_now = wall(db.session, current, staff=True, table_id=table.id) if tables.by_table(current) else None
+    return {"table": table, "seated": seated, "wall": wall_now}
 
 
 @bp.post("/<token>/act")

@@ -20,18 +20,25 @@ from flask import (
 )
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from dialogue import activities, db
-from dialogue.actors import participant_actor, participant_token, remember_participant
+from dialogue import activities, db, placeholders, tables
+from dialogue.actors import new_token, participant_actor, participant_token, remember_participant
 from dialogue.commands import speaking
 from dialogue.commands.core import dispatch
-from dialogue.commands.dialogues import JoinRefused, by_code, join
+from dialogue.commands.dialogues import JoinRefused, by_code, join, join_refusal
 from dialogue.participate import bp
 from dialogue.participate.forms import CodeForm, JoinForm
 from dialogue.realtime.snapshot import public_state, step_texts, timer_state
 from dialogue.web import ratelimit
 from dialogue.web.forms import flash_ack, payload_from_form
 
+#: What the join page says when nobody can join (commands.dialogues.join_refusal).
+JOIN_REFUSALS = {
+    "locked": _l("Joining is closed right now. Ask the facilitator."),
+    "not_started": _l("This dialogue has not started yet. Try again when the facilitator says so."),
+    "closed": _l("This dialogue has ended. Thank you for taking part."),
+}
 WRONG_CODE_LIMIT = 5
 WRONG_CODE_WINDOW = 60
 
@@ -83,27 +90,56 @@ def _dialogue_or_404(code: str):
 @bp.route("/j/<code>", methods=["GET", "POST"])
 def join_page(code: str):
     """The QR code's address: one tap to join (a GET never creates a participant)."""
+    return _join(_dialogue_or_404(code))
+
+
+@bp.route("/j/<code>/t/<table_code>", methods=["GET", "POST"])
+def join_table(code: str, table_code: str):
+    """A table card's QR code: join the dialogue if need be, and sit at that table.
+
+    A GET only asks (one tap); the POST joins and seats through the same commands.
+    """
     dialogue = _dialogue_or_404(code)
-    if participant_actor(dialogue) is not None:
+    table = tables.find_by_code(db.session, dialogue.id, table_code)
+    if table is None:
+        abort(404)
+    return _join(dialogue, table)
+
+
+def _join(dialogue, table=None):
+    """The join form: join (unless already in) and, from a table's card, sit at that table."""
+    actor = participant_actor(dialogue)
+    if actor is not None and table is None:
         return redirect(url_for(".step_page", code=dialogue.code))
     form = JoinForm()
     error = None
+    refused = join_refusal(dialogue) if actor is None else None
+    if refused:
+        # Nothing to join: say why, and offer no form that could only fail.
+        message = str(JOIN_REFUSALS[refused])
+        if request.method == "POST":  # a refused attempt: announced as an error
+            return render_template("participate/join.html", dialogue=dialogue, form=None, refused=message,
+                                   error=message, table=table), 400
+        return render_template("participate/join.html", dialogue=dialogue, form=None, refused=message, table=table)
     if form.validate_on_submit():
-        role = form.role.data if dialogue.ask_role and form.role.data else None
-        municipality = form.municipality.data if dialogue.ask_role and form.municipality.data else None
-        try:
-            token = join(dialogue, role, municipality)
-        except JoinRefused as refused:
-            error = {"locked": _("Joining is closed right now. Ask the facilitator."),
-                     "not_started": _("This dialogue has not started yet. Try again when the facilitator says so."),
-                     }.get(str(refused), _("This dialogue is closed. Thank you for taking part."))
-        else:
-            remember_participant(dialogue.id, token)
+        if actor is None:
+            role = form.role.data if dialogue.ask_role and form.role.data else None
+            municipality = form.municipality.data if dialogue.ask_role and form.municipality.data else None
+            try:
+                token = join(dialogue, role, municipality)
+            except JoinRefused as refused:
+                error = str(JOIN_REFUSALS[str(refused)])
+            else:
+                remember_participant(dialogue.id, token)
+                actor = participant_actor(dialogue, token)
+        if actor is not None:
+            if table is not None:
+                flash_ack(dispatch(actor, "table_join", {"code": table.code, "client_id": new_token()}))
             return redirect(url_for(".step_page", code=dialogue.code))
     elif form.errors:
         error = _("The choice is not valid.")
-    return render_template("participate/join.html", dialogue=dialogue, form=form, error=error), \
-        400 if error else 200
+    return render_template("participate/join.html", dialogue=dialogue, form=form, error=error, table=table,
+                           joined=actor is not None), 400 if error else 200
 
 
 def _panel_context(code: str):
@@ -112,14 +148,24 @@ def _panel_context(code: str):
     if actor is None:
         return None
     step = dialogue.current_step
-    context = {"dialogue": dialogue, "actor": actor, "step": step, "public": public_state(db.session, dialogue)}
-    if step is not None:
+    context = {"dialogue": dialogue, "actor": actor, "step": step, "public": public_state(db.session, dialogue),
+               "seat": tables.seat_context(db.session, dialogue.id, actor, step)}
+    if step is not None and not context["seat"]["needed"]:
         lang = str(get_locale())
         activity = activities.get(step.kind)
-        context.update(texts=step_texts(step, lang), activity=activity, timer=timer_state(step),
+        context.update(texts=placeholders.public(step_texts(step, lang)), activity=activity, timer=timer_state(step),
                        hand_up=speaking.waiting(db.session, dialogue.id, actor.participant_id),
                        **activity.participant_context(db.session, step, actor))
     return context
+
+
+@bp.get("/p/<code>/table")
+def table_page(code: str):
+    """Choose or change one's table (the phone's "change table" link)."""
+    context = _panel_context(code)
+    if context is None:
+        return redirect(url_for(".join_page", code=code))
+    return render_template("participate/table.html", **context)
 
 
 @bp.get("/p/<code>")

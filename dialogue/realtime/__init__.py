@@ -1,10 +1,11 @@
 """Real time: socket handlers (handlers.py), the broadcaster (broadcast.py: rooms,
-coalesced emits after commit) and the state a client gets on (re)connect (snapshot.py)."""
+coalesced emits after commit), the state a client gets on (re)connect (snapshot.py) and
+orders every process carries out on its own sockets (control.py)."""
 from __future__ import annotations
 
 from flask import Flask
 
-from dialogue.realtime import broadcast
+from dialogue.realtime import broadcast, control
 
 
 def load() -> None:
@@ -13,5 +14,7 @@ def load() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Bind the broadcaster to the app (its coalescing flusher runs in the app's context)."""
+    """Bind the broadcaster to the app (its coalescing flusher runs in the app's context), and
+    listen for the other processes' orders on sockets (control.py)."""
     broadcast.init_app(app)
+    control.init_app(app)

@@ -60,9 +60,8 @@ def _rooms(actor: Actor) -> list[str]:
     elif actor.role == SCREEN:
         rooms.append(broadcast.room(did, "screen"))
     else:
-        rooms.append(broadcast.room(did, "staff"))
-        if actor.table:
-            rooms.append(broadcast.room(did, f"table-{actor.table}"))
+        # A table host's rights end at their table: they get their table's state, not all staff's.
+        rooms.append(broadcast.room(did, staff_part(actor)))
         if actor.helper_id:
             # Its own room, so revoking the link can disconnect it at once (helpers/links.py).
             rooms.append(broadcast.room(did, f"helper-{actor.helper_id}"))
@@ -73,10 +72,19 @@ def _initial_state(dialogue: Dialogue, actor: Actor) -> None:
     # Stamped with `as_of` like every update, so a client keeps the newest (see broadcast.py).
     if actor.role == PARTICIPANT:
         socketio.emit("state", snapshot.stamped_public_state(db.session, dialogue.id), to=request.sid)
-    else:
-        part = "staff" if actor.is_staff else "screen"
-        states = snapshot.stamped_live_states(db.session, dialogue.id, staff=part == "staff", screen=part == "screen")
+    elif actor.is_staff:
+        part = staff_part(actor)
+        states = snapshot.stamped_live_states(db.session, dialogue.id, staff=part == "staff", screen=False,
+                                              hosts=part != "staff")
         socketio.emit("live", states[part], to=request.sid)
+    else:
+        states = snapshot.stamped_live_states(db.session, dialogue.id, staff=False, screen=True, hosts=False)
+        socketio.emit("live", states["screen"], to=request.sid)
+
+
+def staff_part(actor: Actor) -> str:
+    """The live state a staff member gets: all staff's, or a table host's own table's."""
+    return "staff" if actor.table_id is None else snapshot.table_part(actor.table_id)
 
 
 @socketio.on("connect")

@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from dialogue import activities
+from dialogue import activities, placeholders, tables
 from dialogue.models import Contribution, Dialogue, Participant, Step, utcnow
 from dialogue.synthesis.pii import mask
 
@@ -49,6 +49,11 @@ def join_url(dialogue: Dialogue) -> str:
     return f"{public_url()}/j/{dialogue.code}"
 
 
+def table_join_url(dialogue: Dialogue, table) -> str:
+    """A table card's address: joining there puts the phone at that table."""
+    return f"{join_url(dialogue)}/t/{table.code}"
+
+
 def participant_count(s: Session, dialogue_id: int) -> int:
     return s.scalar(select(func.count()).select_from(Participant).where(
         Participant.dialogue_id == dialogue_id, Participant.removed.is_(False))) or 0
@@ -67,20 +72,13 @@ def public_state(s: Session, dialogue: Dialogue) -> dict[str, Any]:
         "revealed": bool(step and step.revealed),
         "voting_closed": bool(step and step.voting_closed),
         "timer": timer_state(step),
-        # A voting step's number of items: phones redraw when staff put up a new one (e.g. a candidate theme).
-        "items": _item_count(s, step),
+        # What every phone shows changed (a voting step's items, a new action card): phones redraw.
+        "items": activities.get(step.kind).phone_count(s, step) if step else 0,
         # How many hands are up (no more): a phone in the queue refreshes its place when it changes.
         "speakers_waiting": _speak_queue_length(s, dialogue.id) if step and step.config.get("speak_signal") else 0,
+        # Who sits where changed (staff seated people, a new round): phones redraw their view.
+        "seating": dialogue.seating,
     }
-
-
-def _item_count(s: Session, step: Step | None) -> int:
-    from dialogue.activities.voting import VotingActivity
-    from dialogue.models import Item
-    if step is None or not isinstance(activities.get(step.kind), VotingActivity):
-        return 0
-    return s.scalar(select(func.count()).select_from(Item).where(
-        Item.step_id == step.id, Item.hidden.is_(False), Item.pending.is_(False))) or 0
 
 
 def _speak_queue_length(s: Session, dialogue_id: int) -> int:
@@ -90,11 +88,16 @@ def _speak_queue_length(s: Session, dialogue_id: int) -> int:
     return queue_length(s, dialogue_id)
 
 
-def wall(s: Session, step: Step, *, staff: bool) -> list[dict[str, Any]]:
-    """The step's contributions, newest first; masked and without hidden ones for the screen."""
+def wall(s: Session, step: Step, *, staff: bool, table_id: int | None = None) -> list[dict[str, Any]]:
+    """The step's contributions, newest first; masked and without hidden ones for the screen.
+
+    With `table_id`, only that table's (a table host's view, or the screen showing one table).
+    """
     query = select(Contribution).where(
         Contribution.step_id == step.id, Contribution.private.is_(False),
         Contribution.source.in_(("participant", "staff")))
+    if table_id is not None:
+        query = query.where(Contribution.table_id == table_id)
     if not staff:
         query = query.where(Contribution.hidden.is_(False))
     rows = s.scalars(query.order_by(Contribution.id.desc()).limit(WALL_LIMIT))
@@ -104,6 +107,8 @@ def wall(s: Session, step: Step, *, staff: bool) -> list[dict[str, Any]]:
             continue  # the author wanted it in the report only
         item = {"id": c.id, "text": mask(c.text) if (c.pii and not staff) else c.text,
                 "decision_maker": c.author_role == "decision_maker"}
+        if c.table_id is not None:
+            item["table_id"] = c.table_id
         if staff:
             item.update(hidden=c.hidden, pii=c.pii, theme_id=c.theme_id, source=c.source,
                         report_only=(c.extra or {}).get("read_aloud") is False)
@@ -111,8 +116,13 @@ def wall(s: Session, step: Step, *, staff: bool) -> list[dict[str, Any]]:
     return out
 
 
-def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None = None) -> dict[str, Any]:
-    """The full state for the screen (staff=False) or the console (staff=True)."""
+def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None = None,
+               table_id: int | None = None) -> dict[str, Any]:
+    """The full state for the screen (staff=False) or the console (staff=True).
+
+    `table_id`: a table host's state, limited to their table (tables.py): its wall only,
+    and no results (they span every table).
+    """
     lang = lang or dialogue.language
     step = dialogue.current_step
     state: dict[str, Any] = {
@@ -134,16 +144,36 @@ def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None 
         results_visible = staff or step.revealed or not step.config.get("hide_results", False)
         # Phones down: the screen is quiet (title, topic, timer); nothing live reaches it.
         quiet = not staff and bool(step.config.get("phones_down"))
+        grouped = tables.by_table(step)
+        only = table_id if staff else dialogue.screen_table_id
+        shown_wall = wall(s, step, staff=staff, table_id=only if grouped else None) \
+            if activity.collects_contributions and not quiet and (staff or step.config.get("wall", True)) else None
         state["step"] = {
             "id": step.id, "kind": step.kind, "position": step.position,
-            **step_texts(step, lang),
-            "wall": wall(s, step, staff=staff) if activity.collects_contributions and not quiet and (
-                staff or step.config.get("wall", True)) else None,
+            # The facilitator's own placeholders stay with staff (placeholders.py).
+            **(step_texts(step, lang) if staff else placeholders.public(step_texts(step, lang))),
+            "wall": shown_wall,
+            "tables": _wall_by_table(s, dialogue.id, shown_wall, only) if grouped and shown_wall is not None else None,
             "revealed": step.revealed,
             "results_hidden": not results_visible,
-            "results": activity.live_state(s, step, staff=staff) if results_visible and not quiet else None,
+            # A table host's state has no results: they span every table (notes, items, tallies).
+            "results": None if quiet or table_id is not None else (
+                activity.live_state(s, step, staff=staff) if results_visible else activity.while_hidden(s, step)),
         }
     return state
+
+
+def _wall_by_table(s: Session, dialogue_id: int, entries: list[dict[str, Any]],
+                   only: int | None) -> list[dict[str, Any]]:
+    """A by-table step's wall as columns, one per table (or just the one table shown);
+    each entry is labelled with its table's name too (the console's flat list)."""
+    all_tables = tables.tables_of(s, dialogue_id)
+    names = {t.id: t.name for t in all_tables}
+    for entry in entries:
+        entry["table"] = names.get(entry.get("table_id"), "")
+    shown = [t for t in all_tables if only is None or t.id == only]
+    return [{"id": g["id"], "name": g["name"], "wall": g["rows"]}
+            for g in tables.group_by_table(entries, lambda e: e.get("table_id"), shown)]
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -172,8 +202,17 @@ def stamped_public_state(s: Session, dialogue_id: int) -> dict | None:
     return None if dialogue is None else {**public_state(s, dialogue), "as_of": stamp}
 
 
-def stamped_live_states(s: Session, dialogue_id: int, *, staff: bool = True, screen: bool = True) -> dict[str, dict]:
-    """The staff and/or screen live state, built once each and stamped with `as_of`."""
+def table_part(table_id: int) -> str:
+    """The name of a table's staff room and live state (its table host's view)."""
+    return f"table-{table_id}"
+
+
+def stamped_live_states(s: Session, dialogue_id: int, *, staff: bool = True, screen: bool = True,
+                        hosts: bool = True) -> dict[str, dict]:
+    """The staff, screen and table hosts' live states, built once each and stamped with `as_of`.
+
+    A table host's state (part `table-<id>`) is built for every table that has a host link.
+    """
     stamp = as_of(s)
     dialogue = s.get(Dialogue, dialogue_id)
     if dialogue is None:
@@ -184,4 +223,7 @@ def stamped_live_states(s: Session, dialogue_id: int, *, staff: bool = True, scr
         for name, wanted in (("staff", staff), ("screen", screen)):
             if wanted:
                 out[name] = {**live_state(s, dialogue, staff=name == "staff"), "as_of": stamp}
+        if hosts:
+            for table_id in tables.hosted_tables(s, dialogue_id):
+                out[table_part(table_id)] = {**live_state(s, dialogue, staff=True, table_id=table_id), "as_of": stamp}
     return out

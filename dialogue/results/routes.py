@@ -19,14 +19,18 @@ from dialogue import activities, db
 from dialogue.actors import facilitator_actor, screen_dialogue
 from dialogue.commands import publishing  # noqa: F401  (registers publish_results / withdraw_results)
 from dialogue.commands.core import dispatch
+from dialogue.commands.findings import findings_of
 from dialogue.commands.publishing import is_live, publication
 from dialogue.export import project
 from dialogue.export.content import step_blocks
 from dialogue.export.formats import FORMATS, export
+from dialogue.export.front import front_page
 from dialogue.export.html import report_context
 from dialogue.export.report import build_report, step_report
 from dialogue.models import Dialogue, Publication, Step
 from dialogue.results import bp
+from dialogue.synthesis import pii
+from dialogue.synthesis.findings import basis_text
 from dialogue.web.access import login_required, own_dialogue, own_step
 from dialogue.web.forms import flash_ack, payload_from_form
 
@@ -42,8 +46,13 @@ def report_page(dialogue_id: int):
     """The report in the console (printable: the print stylesheet leaves only the report)."""
     dialogue = own_dialogue(dialogue_id)
     model = build_report(db.session, dialogue)
+    # Staff see the drafts too, labelled as drafts; the model (every export) holds only approved ones.
+    drafts = [{"text": pii.mask(f.text), "basis": f.basis} for f in findings_of(db.session, dialogue.id)
+              if not f.approved]
     with force_locale(model["language"]):
-        context = report_context(model)
+        for d in drafts:
+            d["basis_text"] = basis_text(d["basis"])
+        context = report_context(model, drafts)
     return render_template("report/page.html", dialogue=dialogue, **context)
 
 
@@ -117,7 +126,8 @@ def _published_context(dialogue: Dialogue, pub: Publication) -> dict:
     model = build_report(db.session, dialogue, lang=lang)
     with force_locale(lang):
         steps = [(step, step_blocks(step)) for step in model["steps"]]
-    return {"model": model, "pub": pub, "steps": steps}
+        front = front_page(model)
+    return {"model": model, "pub": pub, "steps": steps, "front": front}
 
 
 @bp.get("/r/<key>")

@@ -247,3 +247,29 @@ def word_cloud(words: Sequence[tuple[str, int]], *, title: str, ident: str = "ch
             k += 1
     alt = ", ".join(f"{w} ({n})" for w, n in words)
     return _svg(body, y + 14, title, alt, ident)
+
+
+def group_map(groups: Sequence[tuple[str, int, float, float]], *, title: str, alt: str,
+              ident: str = "groups") -> Chart | None:
+    """Opinion groups as circles on the plane of the opinion picture: (label, people, x, y).
+
+    Each circle sits at its group's centre and its area grows with the group's size;
+    the picture shows how far apart the groups are, never a person (aggregates only).
+    """
+    groups = list(groups)
+    if not groups:
+        return None
+    height, pad = 320, 70
+    xs, ys = [g[2] for g in groups], [g[3] for g in groups]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    scale = min(WIDTH - 2 * pad, height - 2 * pad) / span
+    biggest = max(g[1] for g in groups) or 1
+    body = []
+    for label, people, x, y in groups:
+        px, py = WIDTH / 2 + (x - cx) * scale, height / 2 - (y - cy) * scale
+        r = 18 + 32 * math.sqrt(people / biggest)
+        body.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="{r:.1f}" fill="{BAR}" fill-opacity="0.35" '
+                    f'stroke="{INK}" stroke-width="1"/>')
+        body.append(_text(px, py + 5, f"{label} ({people})", anchor="middle", weight="bold"))
+    return _svg(body, height, title, alt, ident)

@@ -11,6 +11,8 @@ from dialogue.config import MIN_GROUP_SIZE
 
 #: The group that small groups are merged into.
 OTHER = "other"
+#: The group of people who did not tell (their role, their municipality).
+NOT_GIVEN = "not_given"
 
 
 def min_group_size() -> int:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 MASK = "[•••]"
 KINDS = ("hetu", "phone", "email")
@@ -97,3 +97,15 @@ def mask(text: str) -> str:
         last = s.end
     out.append(text[last:])
     return "".join(out)
+
+
+def mask_all(value: Any) -> Any:
+    """`value` with every string in it masked, however deep in lists and dicts (a step's
+    settings hold item texts, for one): what reaches an export passes the same mask."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list):
+        return [mask_all(v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask_all(v) for k, v in value.items()}
+    return value

@@ -5,7 +5,9 @@ In Erätauko the group chooses, with dots, the themes to go deeper into. The can
 come from what was said: the scribe (helper link) and the facilitator (console) put them
 up while listening, before or during the choice. A theme choice is a `dots` step that
 takes its items neither from a list nor from an earlier step; a candidate is an item of
-that step entered by staff.
+that step entered by staff, and it is one of the dialogue's themes too (made if there is
+none of that name), so that "teema" means one thing: the notes and answers staff put in a
+theme are about the theme the group voted on.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dialogue import db
 from dialogue.activities import voting
@@ -21,7 +23,7 @@ from dialogue.actors import STAFF
 from dialogue.commands import CommandContext, command
 from dialogue.export import sections as sec
 from dialogue.methodology import Panel
-from dialogue.models import Dialogue, Helper, Item, Step
+from dialogue.models import Dialogue, Helper, Item, Step, Theme
 from dialogue.realtime.snapshot import step_texts
 from dialogue.textclean import clean_text
 
@@ -55,7 +57,14 @@ def add_candidate(ctx: CommandContext) -> dict:
         ctx.fail(_l("This theme is already a candidate."))
     if len(existing) >= voting.MAX_ITEMS:
         ctx.fail(_l("This step has too many items."))
-    item = Item(step_id=step.id, text=text, position=voting.next_position(ctx.s, step.id), by_staff=True)
+    theme = ctx.s.scalar(select(Theme).where(Theme.dialogue_id == ctx.dialogue.id,
+                                             func.lower(Theme.name) == text.lower()))
+    if theme is None:
+        theme = Theme(dialogue_id=ctx.dialogue.id, name=text)
+        ctx.s.add(theme)
+        ctx.s.flush()
+    item = Item(step_id=step.id, text=text, position=voting.next_position(ctx.s, step.id), by_staff=True,
+                extra={"theme_id": theme.id})
     ctx.s.add(item)
     ctx.s.flush()
     ctx.audit("add_candidate", step_id=step.id, item_id=item.id)

@@ -63,6 +63,9 @@
     this.socket = options.socket;
     this.outbox = new Outbox(options.name);
     this.onAck = options.onAck || function () {};
+    /* The form of each write sent from this page, by client_id: a write queued while the
+     * socket was connecting still gets its form's after-effects (e.g. the redraw). */
+    this.forms = {};
     var self = this;
     this.socket.on("connect", function () { self.flush(); });
   }
@@ -70,11 +73,13 @@
     var self = this;
     var entry = { action: action, payload: payload };
     this.outbox.add(entry);
+    if (form) { this.forms[payload.client_id] = form; }
     if (!this.socket.connected) { return false; }
     this.socket.timeout(15000).emit("act", action, payload, function (err, ack) {
       /* No answer, or "too fast": it stays in the outbox and is sent again soon. */
       if (err || (ack && ack.retry)) { self.retryLater(); return; }
       self.outbox.remove(payload.client_id);
+      delete self.forms[payload.client_id];
       self.onAck(ack || {}, form, action);
     });
     return true;
@@ -96,7 +101,9 @@
       self.socket.timeout(15000).emit("act", entry.action, entry.payload, function (err, ack) {
         if (err || (ack && ack.retry)) { self.retryLater(); return; }
         self.outbox.remove(entry.payload.client_id);
-        self.onAck(ack || {}, null, entry.action);
+        var form = self.forms[entry.payload.client_id] || null;
+        delete self.forms[entry.payload.client_id];
+        self.onAck(ack || {}, form, entry.action);
       });
     });
   };
@@ -136,5 +143,30 @@
     return true;
   };
 
-  window.Osuva = { randomId: randomId, say: say, LiveWriter: LiveWriter, formPayload: formPayload, Newest: Newest };
+  /* A one-button command form built in script (a redrawn list's "hide" buttons): the same
+     form the server renders, so it also posts without a socket. */
+  function actForm(url, csrf, action, fields, label) {
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = url;
+    form.className = "inline act";
+    var all = { csrf_token: csrf, action: action, client_id: randomId() };
+    Object.keys(fields).forEach(function (name) { all[name] = fields[name]; });
+    Object.keys(all).forEach(function (name) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = all[name];
+      form.appendChild(input);
+    });
+    var button = document.createElement("button");
+    button.type = "submit";
+    button.className = "button small";
+    button.textContent = label;
+    form.appendChild(button);
+    return form;
+  }
+
+  window.Osuva = { randomId: randomId, say: say, LiveWriter: LiveWriter, formPayload: formPayload, Newest: Newest,
+                   actForm: actForm };
 })();

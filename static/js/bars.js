@@ -43,10 +43,9 @@
 
   function render(container, results, options) {
     clear(container);
-    if (!results) {
-      if (options && options.hiddenText) { container.appendChild(paragraph("results-hidden", options.hiddenText)); }
-      return;
-    }
+    /* Hidden results: say so; what the step shows meanwhile (a text under discussion) follows. */
+    if (options && options.hiddenText) { container.appendChild(paragraph("results-hidden", options.hiddenText)); }
+    if (!results) { return; }
     if (results.highlight) { container.appendChild(paragraph("highlight-question", results.highlight)); }
     if (results.bars && results.bars.length) { container.appendChild(barList(results.bars)); }
     var groups = document.createElement("div");

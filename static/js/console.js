@@ -15,7 +15,10 @@
 
   function unsavedText() {
     var boxes = document.querySelectorAll("textarea, input[data-clear]");
-    for (var i = 0; i < boxes.length; i++) { if (boxes[i].value && boxes[i].value.trim()) { return true; } }
+    /* A box still holding the text it came with (e.g. a section to edit) is nothing unsaved. */
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].value && boxes[i].value.trim() && boxes[i].value !== boxes[i].defaultValue) { return true; }
+    }
     return false;
   }
 
@@ -104,30 +107,17 @@
     var unlock = document.getElementById("join-unlock");
     if (lock) { lock.hidden = !!locked; }
     if (unlock) { unlock.hidden = !locked; }
+    var status = document.getElementById("join-status");
+    if (status && status.hasAttribute("data-locked")) {
+      status.textContent = status.getAttribute(locked ? "data-locked" : "data-open");
+    }
   }
 
   // -- the wall ------------------------------------------------------------------
   function hideForm(item) {
-    var form = document.createElement("form");
-    form.method = "post";
-    form.action = body.getAttribute("data-act-url");
-    form.className = "inline act";
-    var fields = { csrf_token: body.getAttribute("data-csrf"), action: "set_hidden",
-                   client_id: window.Osuva.randomId(), contribution_id: String(item.id),
-                   hidden: item.hidden ? "" : "1" };
-    Object.keys(fields).forEach(function (name) {
-      var input = document.createElement("input");
-      input.type = "hidden";
-      input.name = name;
-      input.value = fields[name];
-      form.appendChild(input);
-    });
-    var button = document.createElement("button");
-    button.type = "submit";
-    button.className = "button small";
-    button.textContent = body.getAttribute(item.hidden ? "data-restore-label" : "data-hide-label");
-    form.appendChild(button);
-    return form;
+    return window.Osuva.actForm(body.getAttribute("data-act-url"), body.getAttribute("data-csrf"), "set_hidden",
+                                { contribution_id: String(item.id), hidden: item.hidden ? "" : "1" },
+                                body.getAttribute(item.hidden ? "data-restore-label" : "data-hide-label"));
   }
   function badge(label, extra) {
     var span = document.createElement("span");
@@ -153,6 +143,7 @@
       text.className = "text";
       text.textContent = item.text;
       li.appendChild(text);
+      if (item.table) { li.appendChild(badge(item.table)); }
       if (item.source === "staff") { li.appendChild(badge(body.getAttribute("data-staff-label"))); }
       if (item.report_only) { li.appendChild(badge(body.getAttribute("data-report-only-label"))); }
       if (item.hidden) { li.appendChild(badge(body.getAttribute("data-hidden-label"))); }
@@ -203,7 +194,39 @@
     showModes(state.screen_mode);
     showJoin(state.join_locked);
     if (state.step && state.step.wall) { drawWall(state.step.wall); }
+    /* The step's counts (confirmed, notes, ...) follow the live state. */
+    var counts = (state.step && state.step.results) || {};
+    Array.prototype.forEach.call(document.querySelectorAll("[data-result]"), function (el) {
+      var value = counts[el.getAttribute("data-result")];
+      if (value != null && typeof value !== "object") { el.textContent = String(value); }
+    });
+    drawNotes(counts.feed);
   });
+
+  /* A notes step's feed: the newest staff notes, the table hosts' too, as they are written. */
+  function drawNotes(feed) {
+    var list = document.getElementById("notes-feed");
+    if (!list || !feed) { return; }
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    feed.forEach(function (note) {
+      var li = document.createElement("li");
+      var text = document.createElement("span");
+      text.className = "text";
+      text.textContent = note.text;
+      li.appendChild(text);
+      if (note.table) {
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(badge(list.getAttribute("data-table-label") + " " + note.table));
+      }
+      if (note.pii) {
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(badge(list.getAttribute("data-pii-label"), "warn"));
+      }
+      list.appendChild(li);
+    });
+    var empty = document.getElementById("notes-empty");
+    if (empty) { empty.hidden = feed.length > 0; }
+  }
 
   // -- contributions page: themes by keyboard -----------------------------------
   // With focus on a contribution row: 1–9 puts it in theme 1–9 of the list, 0 takes
@@ -221,6 +244,12 @@
   document.addEventListener("keydown", function (event) {
     if (!rows.length || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var row = rowOf(document.activeElement);
+    if (!row && (event.key === "j" || event.key === "k") && !typing(event.target)) {
+      /* The help names j/k: from anywhere on the page they start at the first (or last) text. */
+      event.preventDefault();
+      rows[event.key === "j" ? 0 : rows.length - 1].focus();
+      return;
+    }
     if (!row || (typing(event.target) && event.target.tagName.toLowerCase() !== "input")) { return; }
     if (event.target.type === "text" || event.target.type === "search") { return; }
     var index = rows.indexOf(row);

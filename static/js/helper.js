@@ -38,6 +38,7 @@
   var newest = new window.Osuva.Newest();
   socket.on("live", function (state) {
     if (!newest.accept(state)) { return; } /* an older update overtaken by a newer one */
+    drawTableWall(state.step && state.step.wall);
     var stepId = state.step ? String(state.step.id) : "";
     if (stepId === shownStep) { return; }
     shownStep = stepId;
@@ -52,6 +53,33 @@
     });
   });
   socket.on("connect", function () { connection.hidden = true; });
+
+  /* A table host's list of their table's answers follows the live state (their table's only). */
+  function drawTableWall(items) {
+    var list = document.getElementById("table-wall");
+    if (!list || !items) { return; }
+    /* Keyboard focus stays on the same answer's button after the redraw. */
+    var holder = list.contains(document.activeElement) ? document.activeElement.closest("li") : null;
+    var focused = holder ? holder.getAttribute("data-id") : null;
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.setAttribute("data-id", String(item.id));
+      if (item.hidden) { li.className = "is-hidden"; }
+      var text = document.createElement("span");
+      text.className = "text";
+      text.textContent = item.text;
+      li.appendChild(text);
+      var form = window.Osuva.actForm(list.getAttribute("data-act-url"), list.getAttribute("data-csrf"), "set_hidden",
+                                      { contribution_id: String(item.id), hidden: item.hidden ? "" : "1" },
+                                      list.getAttribute(item.hidden ? "data-restore-label" : "data-hide-label"));
+      li.appendChild(form);
+      list.appendChild(li);
+    });
+    writer.wire(list);
+    var again = focused && list.querySelector('li[data-id="' + focused + '"] button');
+    if (again) { again.focus(); }
+  }
   socket.on("disconnect", function () {
     connection.textContent = body.getAttribute("data-offline");
     connection.hidden = false;

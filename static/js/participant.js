@@ -90,10 +90,12 @@
     var votingChanged = lastState && (lastState.revealed !== state.revealed ||
                                       lastState.voting_closed !== state.voting_closed ||
                                       lastState.items !== state.items);
+    /* Staff seated people or started a new round: this phone's table may have changed. */
+    var seatingChanged = lastState && lastState.seating !== state.seating;
     /* Only a phone whose hand is up follows the speak queue (its place in it). */
     var queueChanged = lastState && lastState.speakers_waiting !== state.speakers_waiting && !!panel.querySelector("[data-hand-up]");
     lastState = state;
-    if (stepChanged || calmChanged || timerChanged || votingChanged || queueChanged) { refreshPanel(stepChanged, !stepChanged); }
+    if (stepChanged || calmChanged || timerChanged || votingChanged || queueChanged || seatingChanged) { refreshPanel(stepChanged, !stepChanged); }
   });
   socket.on("connect", function () {
     connection.hidden = true;

@@ -11,6 +11,7 @@
     if (el) { el.textContent = value == null ? "" : String(value); }
   }
 
+
   function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } }
 
   function renderResults(container, step) {
@@ -64,11 +65,19 @@
       if (state.as_of < newest && newest - state.as_of < 60) { return; }
       newest = state.as_of;
     }
+    // Opened or closed: the page itself changes (the join code and QR come or go).
+    if (state.state && state.state !== body.getAttribute("data-state")) { window.location.reload(); return; }
     var mode = state.screen_mode;
     var step = state.step;
     var calm = !!state.phones_down;
     body.className = "screen mode-" + mode + (calm ? " phones-down" : "");
     text("participants", state.participants);
+    var word = document.getElementById("participants-word");
+    if (word && window.Intl && Intl.PluralRules) {
+      // "1 participant", "2 participants": the plural rule of the page's language
+      var form = new Intl.PluralRules(body.getAttribute("data-lang")).select(Number(state.participants));
+      word.textContent = word.getAttribute(form === "one" ? "data-one" : "data-other");
+    }
     text("topic", state.topic);
     text("code", state.code);
     text("join-url", state.join_url);
@@ -82,7 +91,26 @@
     runTimer(state.timer);
     var wall = document.getElementById("wall");
     clear(wall);
-    if (step && step.wall && mode === "step" && !calm) {
+    wall.classList.toggle("table-columns", !!(step && step.tables));
+    if (step && step.tables && mode === "step" && !calm) {
+      /* A step worked by table: one column per table (or the one table the facilitator chose). */
+      step.tables.forEach(function (table) {
+        var column = document.createElement("li");
+        column.className = "table-column";
+        var name = document.createElement("h2");
+        name.textContent = table.name;
+        column.appendChild(name);
+        var list = document.createElement("ul");
+        list.className = "wall";
+        table.wall.forEach(function (item) {
+          var li = document.createElement("li");
+          li.textContent = item.text;
+          list.appendChild(li);
+        });
+        column.appendChild(list);
+        wall.appendChild(column);
+      });
+    } else if (step && step.wall && mode === "step" && !calm) {
       step.wall.forEach(function (item) {
         var li = document.createElement("li");
         if (item.decision_maker) {
@@ -103,5 +131,22 @@
     } else {
       clear(results);
     }
+    fit();
   });
+
+  /* A projector never scrolls: when the content is taller than the screen, the type shrinks
+     step by step (to half at the most) until it fits; it grows back when it can. */
+  var MIN_FIT = 0.5;
+  function fit() {
+    var main = document.querySelector("main");
+    if (!main) { return; }
+    var scale = 1;
+    main.style.setProperty("--fit", "1");
+    while (main.scrollHeight > window.innerHeight && scale > MIN_FIT) {
+      scale = Math.max(MIN_FIT, scale - 0.05);
+      main.style.setProperty("--fit", String(scale));
+    }
+  }
+  window.addEventListener("resize", fit);
+  fit();
 })();

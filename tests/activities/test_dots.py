@@ -51,3 +51,8 @@ def test_dot_without_javascript_shows_remaining_dots(make):
     html = phone.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
     left = re.search(r'class="dots-left"[^>]*><strong>([^<]*)<', html).group(1)
     assert re.findall(r"\d+", left) == ["1", "2"]  # 1 of 2 dots left
+
+    # When voting ends, the count of dots left goes: there is nothing left to give.
+    assert room.act(room.staff, "close_voting", step_id=room.step_id, closed=True)["ok"]
+    html = phone.get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+    assert 'class="dots-left"' not in html and "Äänestys on päättynyt" in html

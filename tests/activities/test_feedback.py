@@ -87,3 +87,14 @@ def test_config_is_checked():
         except ValueError:
             continue
         raise AssertionError(bad)
+
+
+def test_the_instruction_is_given_once(make):
+    """The survey step's own text tells how to answer; the form does not say it again."""
+    d = make.dialogue(method="eratauko")
+    survey = next(s for s in d.steps if s.kind == "feedback")
+    staff = Actor(FACILITATOR, d.id, facilitator_id=d.owner.id)
+    assert dispatch(staff, "go_to_step", {"client_id": cid(), "step_id": survey.id})["ok"]
+    page = make.participant_client(d).get(f"/p/{d.code}").get_data(as_text=True)
+    assert page.count("Valitse jokaiseen kohtaan yksi vastaus") == 1  # from the step's own text
+    assert page.count("kohdan väliin") + page.count("kysymyksen väliin") == 1

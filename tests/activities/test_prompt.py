@@ -3,6 +3,7 @@ and off it when hidden; private notes shared later; the read-aloud choice; "I he
 from __future__ import annotations
 
 import json
+import re
 
 from dialogue import db
 from dialogue.models import Contribution, Dialogue, Step
@@ -132,7 +133,11 @@ def test_private_note_stays_private_until_shared(make):
     screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
     wall = [m["args"][0] for m in screen.get_received() if m["name"] == "live"][-1]["step"]["wall"]
     assert wall == []
-    assert "Oma ajatus" in author_http.get(f"/p/{d.code}").get_data(as_text=True)
+    page = author_http.get(f"/p/{d.code}").get_data(as_text=True)
+    assert "Oma ajatus" in page
+    # A private note is saved, not sent; its share button comes before the form (no scrolling down for it).
+    assert "Tallenna muistiinpano" in page and "Lähetä" not in page.split("<main", 1)[1]
+    assert page.index('data-action="share_note"') < page.index("<textarea")
     assert "Oma ajatus" not in other_http.get(f"/p/{d.code}").get_data(as_text=True)
     # another participant cannot share it
     other = make.socket(other_http, "participant", d)
@@ -146,14 +151,21 @@ def test_read_aloud_choice_keeps_report_only_insights_off_the_screen(make, clien
     d = _dialogue_with(make, [("prompt", {"read_aloud_choice": True})])
     staff, step = _go(make, d, 1)
     phone_http = make.participant_client(d)
+    # Nothing that shares one's words is preselected: neither answer is checked, one must be chosen.
+    page = phone_http.get(f"/p/{d.code}").get_data(as_text=True)
+    radios = re.findall(r"<input[^>]*name=\"read_aloud\"[^>]*>", page)
+    assert len(radios) == 2 and not any("checked" in r for r in radios)
+    assert all("required" in r for r in radios)
     phone_http.post(f"/p/{d.code}/act", data={"action": "contribute", "step_id": step.id, "client_id": cid(),
                                               "text": "Saa lukea", "read_aloud": "1"})
     phone_http.post(f"/p/{d.code}/act", data={"action": "contribute", "step_id": step.id, "client_id": cid(),
                                               "text": "Vain raporttiin", "read_aloud": ""})
+    phone_http.post(f"/p/{d.code}/act", data={"action": "contribute", "step_id": step.id, "client_id": cid(),
+                                              "text": "Ei valintaa"})
     screen = client.get(f"/s/{d.screen_token}/state").get_json()
     assert [c["text"] for c in screen["step"]["wall"]] == ["Saa lukea"]
     flags = {c.text: c.extra.get("read_aloud") for c in db.session.query(Contribution)}
-    assert flags == {"Saa lukea": True, "Vain raporttiin": False}
+    assert flags == {"Saa lukea": True, "Vain raporttiin": False, "Ei valintaa": False}
 
 
 def test_i_heard_step_is_written_by_decision_makers_and_read_by_residents(make, client):

@@ -23,3 +23,23 @@ def test_scale_distribution_mean_comment_and_revote(make):
     assert 'class="word"' in page  # every option has a text label, not colour alone
     assert page.count('type="radio"') == 10  # 5 options x 2 criteria
     assert 'type="radio"' in page and "😀" in page and "<legend>" in page
+
+
+def test_the_screen_shows_each_rated_item_once(make):
+    """A few items: each one's 1-5 distribution, titled with its average (no second bar for it);
+    many: the averages side by side. The phone shows the averages."""
+    from dialogue.models import Dialogue
+    from dialogue.realtime.snapshot import live_state
+    from dialogue import db
+
+    for items, distributions in ((["Iltabussi"], True), (["Bussi", "Kirjasto", "Neuvonta", "Kahvila"], False)):
+        room = Room(make, "scale", items=items, hide_results=False)
+        phone = room.phone()
+        for item in room.item_ids():
+            assert room.act(phone, "rate", step_id=room.step_id, item_id=item, rating=4)["ok"]
+        results = live_state(db.session, db.session.get(Dialogue, room.dialogue.id), staff=False)["step"]["results"]
+        titles = [b["label"] for b in results["bars"]] + [g["title"] for g in results["groups"]]
+        assert sorted(titles) == sorted(items)  # each item exactly once
+        assert bool(results["groups"]) is distributions
+        page = make.participant_client(room.dialogue).get(f"/p/{room.dialogue.code}").get_data(as_text=True)
+        assert "Keskiarvo 4.0 / 5" in page

@@ -252,11 +252,28 @@ def test_phone_and_console_pages_render_every_kind(make, kind):
     assert console.status_code == 200
     html = console.get_data(as_text=True)
     assert 'value="close_voting"' in html and 'value="staff_count"' in html
-    assert 'value="reveal"' not in html  # only steps that hide results have the button
+    # Every vote-like kind hides its results until revealed (questions show their upvotes).
+    assert ('value="reveal"' in html) == (kind != "questions")
+
+
+@pytest.mark.parametrize("kind", ["dots", "stance", "scale", "poll", "rank", "questions", "feedback"])
+def test_results_are_hidden_until_revealed_by_default(make, kind):
+    """A new step of any vote-like kind shows no totals to phones or the screen until revealed."""
+    from dialogue.activities.base import HIDE_RESULTS_DEFAULT
+    room = Room(make, kind, items=None if kind == "feedback" else ITEMS)
+    assert room.step().config["hide_results"] is (HIDE_RESULTS_DEFAULT and kind != "questions")
+    d = db.session.get(Dialogue, room.dialogue.id)
+    screen = make.app.test_client().get(f"/s/{d.screen_token}/state").get_json()["step"]
+    assert screen["results_hidden"] is (kind != "questions")
+    assert (screen["results"] is None) is (kind != "questions")
+    if kind != "questions":
+        assert room.act(room.staff, "reveal", step_id=room.step_id, revealed="1")["ok"]
+        screen = make.app.test_client().get(f"/s/{d.screen_token}/state").get_json()["step"]
+        assert not screen["results_hidden"] and screen["results"] is not None
 
 
 def test_socket_votes_reach_staff_and_screen_but_not_other_phones(make):
-    room = Room(make, "dots")
+    room = Room(make, "dots", hide_results=False)
     a = room.item_ids()[0]
     screen = make.socket(make.app.test_client(), "screen", room.dialogue, token=room.dialogue.screen_token)
     staff = make.socket(make.facilitator_client(room.owner), "facilitator", room.dialogue)

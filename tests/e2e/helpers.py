@@ -276,3 +276,53 @@ def move_to_step(fac: Page, title: str) -> None:
     exact = re.compile(f"^{re.escape(title)}$")
     fac.locator(".step-button", has=fac.locator(".step-title", has_text=exact)).click()
     expect(fac.locator(".step-button[aria-current=step] .step-title")).to_have_text(exact)
+
+
+# -- the facilitator's console, as a person uses it ---------------------------------------------
+
+def new_dialogue(fac: Page, title: str, method: str) -> None:
+    """Create a dialogue of `method` from the dashboard; ends on its prepare page."""
+    fac.click("a[href$='/console/new']")
+    fac.fill("#title", title)
+    fac.check(f"#method-{method}")
+    fac.click("#create-dialogue")
+    fac.wait_for_url(re.compile(r"/console/d/\d+/prepare"))
+
+
+def add_step(fac: Page, kind: str, title: str, **settings) -> None:
+    """On the prepare page: add a step of `kind` at the end and save its title and settings
+    (True/False tick a setting's box, a list fills a one-per-line field, a string a text field)."""
+    before = fac.locator(".step-list > li").count()
+    fac.select_option("#new-kind", kind)
+    fac.click("#add-step")
+    expect(fac.locator(".step-list > li")).to_have_count(before + 1)
+    fac.locator(".step-list > li").last.locator("a[id^=edit-step-]").click()
+    fac.wait_for_url(re.compile(r"/steps/\d+"))
+    fac.fill("#title-fi", title)
+    for key, value in settings.items():
+        if isinstance(value, bool):
+            fac.set_checked(f"#cfg-{key}", value)
+        else:
+            fac.fill(f"#cfg-{key}", "\n".join(value) if isinstance(value, list) else value)
+    fac.click("#save-step")
+    fac.wait_for_url(re.compile(r"/prepare"))
+
+
+def helper_link(fac: Page, kind: str, label: str = "", table: str = "") -> str:
+    """Make a helper link on the helper links page; returns its address."""
+    fac.click("#nav-helpers")
+    fac.select_option("#h-kind", kind)
+    if label:
+        fac.fill("#h-label", label)
+    if table:
+        fac.fill("#h-table", table)
+    fac.click("#helper-create")
+    return fac.locator("input[id^=helper-url-]").first.input_value()
+
+
+def start(fac: Page, base_url: str) -> str:
+    """Start the dialogue from the run page; returns its join address."""
+    fac.click("#nav-run")
+    fac.locator("#state-running").first.click()
+    expect(fac.locator("#state-running")).to_have_count(0)
+    return f"{base_url}/j/{fac.inner_text('.join-line strong').strip()}"

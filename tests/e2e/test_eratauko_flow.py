@@ -128,11 +128,18 @@ def test_eratauko_with_a_scribe_and_three_phones(server, facilitator, new_deskto
     nojs.locator(".vote-item", has_text="Bussiyhteydet").locator("form[data-action=dot] button").first.click()
     expect(nojs.locator(".vote-item", has_text="Bussiyhteydet").locator(".my-dots strong")).to_have_text("1")
     check_phone_page(nojs, "et-05-theme-choice-fi-nojs", "fi")
+    # the room sees no totals while it votes, until the facilitator shows them
+    expect(screen.locator("#results .results-hidden")).to_be_visible()
+    expect(fi.locator(".vote-results")).to_have_count(0)
+    fac.locator("form[data-action=reveal] button").click()
     expect(screen.locator("#results")).to_contain_text("Bussiyhteydet")
 
     # -- insights: read aloud or for the report only ----------------------------------------
     move_to_step(fac, "Oivallukset")
     fi.fill("textarea", "En ole ainoa, jolla on tämä ongelma.")
+    # nothing is preselected: reading aloud is the writer's own choice
+    expect(fi.locator("input[name=read_aloud]:checked")).to_have_count(0)
+    fi.locator("label[for^=aloud-yes]").click()
     fi.locator("form[data-action=contribute] button[type=submit]").click()
     expect(fi.locator(".mine li")).to_have_count(1)
     check_phone_page(fi, "et-06-insights-fi", "fi")

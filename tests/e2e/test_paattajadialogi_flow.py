@@ -152,6 +152,12 @@ def test_questions_before_i_heard_commitments_and_clarity(server, facilitator, n
     expect(nojs.locator("input[type=radio][value='3']")).to_be_checked()
     check_phone_page(nojs, "pd-10-clarity-fi-nojs", "fi")
     check_staff_page(fac, "fi")
+    # Revealed on a 1280 x 720 projector: everything fits on the screen, nothing scrolls.
+    screen.set_viewport_size({"width": 1280, "height": 720})
+    fac.locator("form[data-action=reveal] button").first.click()
+    expect(screen.locator("#results .bar-label").first).to_be_visible()  # drawn and fitted in one go
+    assert screen.evaluate("document.querySelector('main').scrollHeight") <= 720
+    shot(screen, "pd-screen-clarity-revealed")
 
     # -- the report: questions by votes, what was heard, commitments, clarity ------------------
     fac.click("#nav-report")

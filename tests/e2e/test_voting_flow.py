@@ -15,6 +15,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
+    add_step,
     check_phone_page,
     check_staff_page,
     join,
@@ -24,23 +25,6 @@ from tests.e2e.helpers import (
 
 DOT_ITEMS = ["Bussivuorot iltaisin", "Kahvila työnhakijoille", "Ilmainen tietokonekurssi"]
 STATEMENTS = ["Työkkärin lomakkeet ovat liian vaikeita.", "Haluan tavata työnantajia kasvokkain."]
-
-
-def add_step(fac: Page, kind: str, title: str, items: list[str], hide_results: bool = False) -> None:
-    """Add a step of `kind` at the end on the prepare page, then fill in its editor."""
-    before = fac.locator(".step-list > li").count()
-    fac.select_option("#new-kind", kind)
-    fac.click("#add-step")
-    expect(fac.locator(".step-list > li")).to_have_count(before + 1)
-    fac.locator(".step-list > li").last.locator("a[id^=edit-step-]").click()
-    fac.wait_for_url(re.compile(r"/steps/\d+"))
-    fac.fill("#title-fi", title)
-    fac.fill("#cfg-items", "\n".join(items))
-    if hide_results:
-        fac.check("#cfg-hide_results")
-    fac.click("#save-step")
-    fac.wait_for_url(re.compile(r"/prepare"))
-    expect(fac.locator(".step-list .step-title", has_text=title)).to_have_count(1)
 
 
 def item(page: Page, text: str):
@@ -73,8 +57,12 @@ def test_dots_and_stance_on_two_phones(server, facilitator, new_desktop, new_pho
     fac.check("#method-blank")
     fac.click("#create-dialogue")
     fac.wait_for_url(re.compile(r"/console/d/\d+/prepare"))
-    add_step(fac, "dots", "Mikä auttaisi eniten?", DOT_ITEMS)
-    add_step(fac, "stance", "Mitä mieltä olet?", STATEMENTS, hide_results=True)
+    add_step(fac, "dots", "Mikä auttaisi eniten?", items=DOT_ITEMS, hide_results=False)
+    add_step(fac, "stance", "Mitä mieltä olet?", items=STATEMENTS)
+    # a new voting step hides its results until revealed
+    fac.locator(".step-list > li").last.locator("a[id^=edit-step-]").click()
+    expect(fac.locator("#cfg-hide_results")).to_be_checked()
+    fac.go_back()
 
     fac.click("#nav-run")
     fac.locator("#state-running").first.click()
@@ -109,7 +97,7 @@ def test_dots_and_stance_on_two_phones(server, facilitator, new_desktop, new_pho
         expect(count_of(live, text)).to_have_text(re.compile(rf"^{n}\b"))
     check_staff_page(fac, "fi")
     shot(fac, "vote-console-dots")
-    # Not hidden: the screen shows the bars at once, largest first.
+    # Not hidden (the facilitator unticked it): the screen shows the bars at once, largest first.
     expect(screen.locator("#results .bars li")).to_have_count(3)
     expect(screen.locator("#results .bars li").first).to_contain_text(DOT_ITEMS[0])
     expect(screen.locator("#results .bars li").first.locator(".bar-label span").last).to_have_text(re.compile(r"^3\b"))

@@ -134,7 +134,7 @@ def test_xss_payloads_stay_plain_text_on_every_page(server, new_phone, new_deskt
     console = f"{server.url}/console/d/{d['id']}"
     for path, shown in (("", PAYLOADS[5:10]), ("/contributions", PAYLOADS), ("/helpers", PAYLOADS[:4]),
                         (f"/steps/{prompt_id}", []), ("/prepare", [PAYLOADS[3]]), ("/report", PAYLOADS[3:]),
-                        ("/data", [])):
+                        ("/data", []), ("/suggestions", [])):
         fac.goto(console + path)
         assert_inert(fac, f"the console {path or 'run view'}", fac_dialogs, shown=shown)
     # The step editor shows the texts in its fields, as they were written.

@@ -25,7 +25,6 @@ import contextlib
 import json
 import os
 import random
-import re
 import resource
 import subprocess
 import sys
@@ -37,42 +36,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-import aiohttp  # noqa: E402
-import socketio  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from dialogue.loadtest import (  # noqa: E402  (the simulated phones and screen: the user's load tool's)
+    Phone,
+    Screen,
+    connect,
+    cpu_seconds,
+    join,
+    latency_figures,
+    limited,
+    memory_kb,
+    vote,
+)
 from tests.support.live import LiveServer, facilitator_session, socket_client  # noqa: E402
 
 ITEMS = ["Bussit", "Kirjasto", "Uimahalli", "Terveysasema", "Nuorisotila"]
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 REDIS = "redis://127.0.0.1:6379/0"
 
 
 # -- measuring processes through /proc ------------------------------------------------
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def memory_kb(pid: int) -> dict[str, int]:
-    """Resident memory now (VmRSS) and at its peak (VmHWM), in KB."""
-    out = {}
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                out[key] = int(value.split()[0])
-    return out
-
 
 def pids_named(prefix: str) -> list[int]:
     """The processes whose command name starts with `prefix` (postgres, redis-server)."""
@@ -122,13 +106,6 @@ def pin(pid: int, core: int) -> None:
     subprocess.run(["taskset", "-a", "-p", "-c", str(core), str(pid)], check=True, capture_output=True)
 
 
-def percentile(values: list[float], p: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 1)
-
-
 # -- the room ---------------------------------------------------------------------------
 
 def add_dots_step(url: str, dialogue_id: int, votes: int) -> int:
@@ -137,111 +114,15 @@ def add_dots_step(url: str, dialogue_id: int, votes: int) -> int:
     from dialogue.models import Step
     engine = create_engine(url)
     with Session(engine) as s:
+        # Results shown from the start: the screen's live tally is what is measured.
+        config = {"dots": votes, "max_per_item": votes, "items": ITEMS, "hide_results": False}
         step = Step(dialogue_id=dialogue_id, position=1, kind="dots", texts={"fi": {"title": "Äänestys", "body": ""}},
-                    config=activities.get("dots").clean_config({"dots": votes, "max_per_item": votes, "items": ITEMS}))
+                    config=activities.get("dots").clean_config(config))
         s.add(step)
         s.commit()
         step_id = step.id
     engine.dispose()
     return step_id
-
-
-class Phone:
-    """One simulated phone: its cookie, its socket, its acknowledgement times."""
-
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-        self.cookie = ""
-        self.client: socketio.AsyncClient | None = None
-        self.latencies: list[float] = []
-        self.sent_at: list[float] = []  # monotonic time each acknowledged vote was sent (--trace)
-        self.ok = self.refused = self.timeouts = 0
-
-
-async def join(phone: Phone, code: str, deadline: float) -> bool:
-    """Join as the form does: the page (CSRF token and cookie), then the form post."""
-    jar = aiohttp.CookieJar(unsafe=True)  # unsafe: cookies for an IP address host
-    timeout = aiohttp.ClientTimeout(total=max(1.0, deadline - time.monotonic()))
-    try:
-        async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout) as http:
-            async with http.get(f"{phone.base_url}/j/{code}") as page:
-                token = CSRF.search(await page.text())
-            if token is None:
-                return False
-            async with http.post(f"{phone.base_url}/j/{code}", data={"csrf_token": token.group(1)},
-                                 allow_redirects=False) as answer:
-                if answer.status != 302:
-                    return False
-        phone.cookie = "; ".join(f"{c.key}={c.value}" for c in jar)
-        return bool(phone.cookie)
-    except (aiohttp.ClientError, asyncio.TimeoutError):
-        return False
-
-
-async def connect(phone: Phone, dialogue_id: int, deadline: float) -> bool:
-    # No event handlers: a phone only waits for its own acknowledgements (lean: the
-    # generator must not spend its core decoding what it does not need).
-    client = socketio.AsyncClient(reconnection=False)
-    try:
-        await client.connect(phone.base_url, headers={"Cookie": phone.cookie},
-                             auth={"role": "participant", "dialogue": dialogue_id}, transports=["websocket"],
-                             wait_timeout=max(1.0, deadline - time.monotonic()))
-    except (socketio.exceptions.ConnectionError, asyncio.TimeoutError, OSError):
-        return False
-    phone.client = client
-    return True
-
-
-async def vote(phone: Phone, step_id: int, items: list[int], votes: int, seconds: float, t0: float,
-               ack_timeout: float) -> None:
-    """Cast `votes` dots at random moments in [t0, t0 + seconds), each waiting for its ack."""
-    moments = sorted(random.uniform(0, seconds) for _ in range(votes))
-    for moment in moments:
-        delay = t0 + moment - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        payload = {"step_id": step_id, "item_id": random.choice(items), "delta": 1, "client_id": uuid.uuid4().hex}
-        start = time.monotonic()
-        try:
-            ack = await phone.client.call("act", ("dot", payload), timeout=ack_timeout)
-        except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
-            phone.timeouts += 1
-            continue
-        phone.latencies.append(1000 * (time.monotonic() - start))
-        phone.sent_at.append(start)
-        if ack and ack.get("ok"):
-            phone.ok += 1
-        else:
-            phone.refused += 1
-
-
-class Screen:
-    """The projector: counts `live` updates and keeps the newest one's total of dots (by as_of)."""
-
-    def __init__(self):
-        self.frames = 0
-        self.as_of = 0.0
-        self.total = None
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.client.on("live", self.on_live)
-
-    async def on_live(self, state):
-        self.frames += 1
-        if state.get("as_of", 0) < self.as_of:
-            return
-        self.as_of = state.get("as_of", 0)
-        results = (state.get("step") or {}).get("results") or {}
-        self.total = sum(bar["value"] for bar in results.get("bars", []))
-
-
-async def limited(coros, limit: int):
-    """Run coroutines with at most `limit` at a time; return their results in order."""
-    gate = asyncio.Semaphore(limit)
-
-    async def one(coro):
-        async with gate:
-            return await coro
-    return await asyncio.gather(*(one(c) for c in coros))
 
 
 # -- one run ----------------------------------------------------------------------------
@@ -303,8 +184,7 @@ async def run_load(args, servers: list[LiveServer], dialogue: dict, step_id: int
     acked = sum(p.ok for p in phones)
     result.update(votes_sent=len(voters) * args.votes, acked_ok=acked, refused=sum(p.refused for p in phones),
                   timeouts=sum(p.timeouts for p in phones),
-                  ack_ms={"p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
-                          "p99": percentile(latencies, 99), "max": round(max(latencies), 1) if latencies else None})
+                  ack_ms=latency_figures(latencies))
     # The screen's last update must show every acknowledged vote (coalesced: a few a second).
     end = time.monotonic() + 15
     while screen.total != acked and time.monotonic() < end:

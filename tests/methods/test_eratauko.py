@@ -315,6 +315,10 @@ def test_scribe_and_facilitator_put_up_candidate_themes_that_phones_vote_on(make
     states = [m["args"][0] for m in phone.get_received() if m["name"] == "state"]
     assert states[-1]["items"] == 3
     assert db.session.query(AuditEvent).filter_by(dialogue_id=d.id, action="add_candidate").count() == 3
+    # A candidate is one of the dialogue's themes too: "teema" means one thing (notes go into it).
+    themes = {t.name: t.id for t in db.session.query(Theme).filter_by(dialogue_id=d.id)}
+    assert {"Bussiyhteydet", "Yksinäisyys", "Mielenterveys"} <= set(themes)
+    assert item.extra["theme_id"] == themes["Bussiyhteydet"]
 
 
 # -- sharing insights: the read-aloud list ---------------------------------------------
@@ -514,6 +518,10 @@ def test_a_whole_eratauko_with_five_phones_a_scribe_and_the_facilitator(server):
         act(p, "dot", step_id=steps["What shall we talk more about?"], item_id=items["Bussiyhteydet"], delta=1)
         act(p, "dot", step_id=steps["What shall we talk more about?"],
             item_id=items["Yksinäisyys" if n < 3 else "Velat"], delta=1)
+    # the room sees no totals while it votes; the facilitator shows them when everyone has voted
+    assert all(s["step"]["results"] is None for s in screen_live.items
+               if s["step"] and s["step"]["id"] == steps["What shall we talk more about?"])
+    act(staff, "reveal", step_id=steps["What shall we talk more about?"], revealed="1")
     bars = screen_live.wait_for(lambda s: s["step"] and s["step"]["results"] and
                                 s["step"]["results"].get("bars") and
                                 sum(b["value"] for b in s["step"]["results"]["bars"]) == 10)

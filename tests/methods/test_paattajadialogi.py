@@ -120,7 +120,7 @@ def test_decision_maker_dialogue_questions_before_and_clarity_ratings_of_commitm
     model = build_report(db.session, db.session.get(Dialogue, d.id), lang="en")
     blocks = {b["heading"]: b for b in model["method_section"]["blocks"]}
     assert blocks["Questions by votes"]["table"]["rows"] == [["Miksi bussi ei kulje?", 1, ""]]
-    assert blocks["Commitments"]["table"]["rows"] == [["Iltavuoro", "Juvan kunta", "2027-06-30", "Proposed", ""]]
+    assert blocks["Commitments"]["table"]["rows"] == [["Iltavuoro", "Juvan kunta", "Jun 30, 2027", "Proposed", ""]]
     assert blocks["How clear were the commitments?"]["table"]["rows"] == [["Iltavuoro – Juvan kunta", "3.0", 2]]
 
 
@@ -192,7 +192,7 @@ def test_the_console_makes_a_follow_up_meeting_that_shows_and_rates_the_commitme
     assert model["method_section"]["title"] == "You said – we did"
     blocks = {b["heading"]: b for b in model["method_section"]["blocks"]}
     assert blocks["Commitments and their status"]["table"]["rows"] == [
-        ["Chat-palvelu", "TE-palvelut", "2027-01-31", "Done", "Avattu 1.2."]]
+        ["Chat-palvelu", "TE-palvelut", "Jan 31, 2027", "Done", "Avattu 1.2."]]
     assert blocks["How were the commitments kept?"]["table"]["rows"] == [["Chat-palvelu – TE-palvelut", "5.0", 1]]
 
 

@@ -68,7 +68,9 @@ def _card(w: World) -> int:
 COMMANDS: dict[str, Cmd] = {
     # running a dialogue (commands.py, running.py, speaking.py, lifecycle.py)
     "go_to_step": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt").id}),
-    "set_hidden": Cmd(FACILITATORS, lambda w: {"contribution_id": w.contribution().id, "hidden": True}),
+    # a table host moderates their own table's answers (the helper persona hosts table A)
+    "set_hidden": Cmd(FACILITATORS | {"helper"}, lambda w: {
+        "contribution_id": w.contribution(table_id=w.table("A").id).id, "hidden": True}),
     "screen_mode": Cmd(FACILITATORS, lambda w: {"mode": "qr"}),
     "lock_join": Cmd(FACILITATORS, lambda w: {"locked": True}),
     "speak": Cmd(PARTICIPANT, lambda w: {"raise": True} if w.current("info", speak_signal=True) else {}),
@@ -80,10 +82,13 @@ COMMANDS: dict[str, Cmd] = {
     # info, prompt, commitments
     "acknowledge": Cmd(PARTICIPANT, lambda w: {"step_id": w.current("info", acknowledge=True).id}),
     "contribute": Cmd(WRITERS, lambda w: {"step_id": w.current("prompt").id, "text": "Neuvoja saa puhelimessa"}),
+    "journey_add": Cmd(WRITERS, lambda w: {"step_id": w.current("journey").id, "stage": 1, "type": "pain",
+                                           "feeling": 2, "text": "Jonotin puhelimessa tunnin"}),
     "share_note": Cmd(PARTICIPANT, lambda w: {"contribution_id": w.contribution("Oma muistiinpano",
                                                                                private=True).id}),
-    "add_commitment": Cmd(STAFF, lambda w: {"step_id": w.current("commitments").id, "text": "Korjataan aikataulu",
-                                            "who": "Kunta", "due": "2027-01-31"}, texts=("text", "who")),
+    "add_commitment": Cmd(WRITERS, lambda w: {"step_id": w.current("commitments", anyone_proposes=True).id,
+                                              "text": "Korjataan aikataulu",
+                                              "who": "Kunta", "due": "2027-01-31"}, texts=("text", "who")),
     "accept_commitment": Cmd(STAFF, lambda w: {"contribution_id": _card(w)}),
     "commitment_status": Cmd(STAFF, lambda w: {"contribution_id": _card(w), "status": "done",
                                                "status_note": "Tehty"}),
@@ -113,6 +118,23 @@ COMMANDS: dict[str, Cmd] = {
     "set_item_hidden": Cmd(FACILITATORS, lambda w: {"item_id": w.items("dots", n=10)[0], "hidden": True}),
     "moderate_item": Cmd(FACILITATORS, lambda w: {"item_id": w.item_by_someone_else("stance"), "approve": True}),
     "staff_count": Cmd(STAFF, lambda w: {"step_id": w.step("dots").id, "item_id": w.items("dots")[0], "n_1": 3}),
+    # tables (commands/seating.py)
+    "table_add": Cmd(FACILITATORS, lambda w: {"name": "Pöytä C", "description": "Liikenne"}),
+    "table_update": Cmd(FACILITATORS, lambda w: {"table_id": w.table("A").id, "name": "Pöytä A2", "description": ""}),
+    "table_remove": Cmd(FACILITATORS, lambda w: {"table_id": w.table("Tyhjä").id}),
+    "table_join": Cmd(PARTICIPANT, lambda w: {"table_id": w.table("A").id}),
+    "table_move": Cmd(FACILITATORS, lambda w: {"participant_id": w.new_participant(), "table_id": w.table("A").id},
+                      optional_ids=("table_id",)),  # none: the participant leaves their table
+    "table_assign": Cmd(FACILITATORS, lambda w: {"mode": "balanced", "everyone": True}),
+    "table_round": Cmd(FACILITATORS, lambda w: {"seed": 1} if w.table("A") and w.table("B") else {}),
+    "table_summary": Cmd(FACILITATORS | {"helper"}, lambda w: {"table_id": w.table("A").id,
+                                                               "summary": "Bussit puhuttivat"}, texts=()),
+    "screen_table": Cmd(FACILITATORS, lambda w: {"table_id": w.table("A").id},
+                        optional_ids=("table_id",)),  # none: every table side by side
+    "table_harvest": Cmd(FACILITATORS, lambda w: {"step_id": w.step("prompt", by_table=True).id}),
+    # kumppanuuspöytä's minutes, written from the meeting into its approval step (any dialogue's last
+    # agree/disagree vote on listed statements)
+    "minutes_write": Cmd(FACILITATORS, lambda w: {}),
     "remove_staff_count": Cmd(FACILITATORS, lambda w: {"entry_id": w.row(
         StaffCount, step_id=w.step("dots").id, item_id=w.items("dots")[0], value=1, count=2)}),
 }
@@ -156,6 +178,12 @@ ROUTES: dict[str, Route] = {
     "POST participate.join_page": Route(EVERYONE, shows_title=True),
     "GET participate.step_page": Route(PARTICIPANT, refusal_redirects=("/j/",)),
     "GET participate.panel": Route(PARTICIPANT),
+    "GET participate.table_page": Route(PARTICIPANT, refusal_redirects=("/j/",)),
+    # a table card's QR code: anyone with the dialogue's code may join there (like the join page)
+    "GET participate.join_table": Route(EVERYONE, params=lambda w, p: {"table_code": w.table("A").code},
+                                        shows_title=True),
+    "POST participate.join_table": Route(EVERYONE, params=lambda w, p: {"table_code": w.table("A").code},
+                                         shows_title=True),
     "POST participate.act": Route(PARTICIPANT),  # a command transport: see ACT_ENDPOINTS
     "POST participate.text_size": Route(EVERYONE, data=lambda w: {"next": "/"}),
     "GET participate.accessibility": Route(EVERYONE),
@@ -292,6 +320,9 @@ COMMANDS.update({
     "theme_delete": Cmd(FACILITATORS, lambda w: {"theme_id": _theme(w)}),
     "assign_theme": Cmd(FACILITATORS, lambda w: {"contribution_ids": [w.contribution().id], "theme_id": _theme(w)},
                         optional_ids=("theme_id",)),  # no theme: out of its theme
+    "accept_suggestion": Cmd(FACILITATORS, lambda w: {"contribution_ids": [w.contribution().id],
+                                                      "theme_id": _theme(w)},
+                             optional_ids=("theme_id",)),  # no theme: one made from `name`
     # dialogue/lifecycle.py
     "set_state": Cmd(FACILITATORS, _closing),
     "set_retention": Cmd(FACILITATORS, lambda w: {"days": 90}),
@@ -317,7 +348,14 @@ ROUTES.update({
     "GET facilitate.preview_step": Route(FACILITATORS, params=_prompt_step),
     "POST facilitate.duplicate": Route(FACILITATORS),
     "GET facilitate.contributions": Route(FACILITATORS),
+    "GET facilitate.theme_suggestions": Route(FACILITATORS),
+    "GET facilitate.opinion_groups": Route(FACILITATORS, params=lambda w, p: {"step_id": w.step("stance").id}),
     "GET facilitate.helper_links": Route(FACILITATORS),
+    "GET facilitate.tables_page": Route(FACILITATORS),
+    # the jury lottery: any facilitator account, about no dialogue (nothing of the file is kept)
+    "GET facilitate.lottery": Route(ACCOUNTS),
+    "POST facilitate.lottery": Route(ACCOUNTS, data=lambda w: {
+        "size": "2", "volunteers": (__import__("io").BytesIO(b"id,kunta\nA,Juva\nB,Mikkeli\nC,Juva\n"), "v.csv")}),
     "GET facilitate.data": Route(FACILITATORS),
     "GET facilitate.printing": Route(FACILITATORS),
     "POST facilitate.try_demo": Route(ACCOUNTS),
@@ -393,4 +431,91 @@ COMMANDS.update({
 ROUTES.update({
     # makes a follow-up meeting of the target (it has a commitments step)
     "POST facilitate.follow_up": Route(FACILITATORS),
+})
+
+
+# -- key findings (dialogue/commands/findings.py, dialogue/facilitate/findings.py) ----------------
+
+def _finding(w: World) -> int:
+    from dialogue import db
+    from dialogue.models import Finding
+    with db.write() as s:
+        finding = Finding(dialogue_id=w.d.id, text=_unique("Bussit kulkevat harvoin"), basis={}, position=0)
+        s.add(finding)
+        s.flush()
+        return finding.id
+
+
+COMMANDS.update({
+    "finding_draft": Cmd(FACILITATORS, lambda w: {}),
+    "finding_add": Cmd(FACILITATORS, lambda w: {"text": "Iltabussi puuttuu", "note": "Kirjurin muistiinpanot"}),
+    "finding_edit": Cmd(FACILITATORS, lambda w: {"finding_id": _finding(w), "text": "Bussit kulkevat liian harvoin"}),
+    "finding_move": Cmd(FACILITATORS, lambda w: (_finding(w), {"finding_id": _finding(w), "direction": "up"})[1]),
+    "finding_merge": Cmd(FACILITATORS, lambda w: {"finding_id": _finding(w), "merge_ids": [_finding(w)]}),
+    "finding_delete": Cmd(FACILITATORS, lambda w: {"finding_id": _finding(w)}),
+    "finding_approve": Cmd(FACILITATORS, lambda w: {"finding_id": _finding(w), "approved": True}),
+})
+
+ROUTES.update({
+    "GET facilitate.findings": Route(FACILITATORS),
+})
+
+
+# -- the draft statement (dialogue/activities/draft.py) -----------------------------------------
+
+def _draft_section(w: World, **config) -> dict[str, Any]:
+    """The target's draft step made current with `config`, and a new section in it."""
+    from dialogue import db
+    from dialogue.activities.draft import add_section
+    from dialogue.models import Step
+    step = w.current("draft", **config)
+    with db.write() as s:
+        section = add_section(s, s.get(Step, step.id), "Bussivuoroja lisää iltaisin", "facilitator")
+        return {"step_id": step.id, "section_id": section.id}
+
+
+def _draft_amendment(w: World) -> dict[str, Any]:
+    from dialogue import db
+    from dialogue.models import DraftAmendment
+    ids = _draft_section(w, amendments=True)
+    with db.write() as s:
+        a = DraftAmendment(section_id=ids["section_id"], text="Bussivuoroja lisää myös viikonloppuisin",
+                           reason="", base_version=1)
+        s.add(a)
+        s.flush()
+        return {"step_id": ids["step_id"], "amendment_id": a.id}
+
+
+def _draft_minority(w: World) -> dict[str, Any]:
+    from dialogue import db
+    from dialogue.models import DraftMinority
+    ids = _draft_section(w, minority=True)
+    with db.write() as s:
+        m = DraftMinority(section_id=ids["section_id"], text="Taksiseteli olisi parempi")
+        s.add(m)
+        s.flush()
+        return {"step_id": ids["step_id"], "minority_id": m.id}
+
+
+COMMANDS.update({
+    "draft_add_section": Cmd(WRITERS, lambda w: {"step_id": w.current("draft", writing=True).id,
+                                                 "text": "Kirjasto auki iltaisin"}),
+    "draft_edit": Cmd(WRITERS, lambda w: {**_draft_section(w, writing=True), "base_version": 1,
+                                          "text": "Bussivuoroja lisää iltaisin ja viikonloppuisin"}),
+    "draft_support": Cmd(PARTICIPANT, lambda w: {**_draft_section(w, support=True), "vote": "agree"}),
+    "draft_amend": Cmd(PARTICIPANT, lambda w: {**_draft_section(w, amendments=True),
+                                               "text": "Bussivuoroja lisää aamuisin", "reason": "Työmatkat"},
+                       texts=("text",)),
+    "draft_amendment_vote": Cmd(PARTICIPANT, lambda w: {**_draft_amendment(w), "vote": "agree"}),
+    "draft_decide": Cmd(FACILITATORS, lambda w: {"amendment_id": _draft_amendment(w)["amendment_id"],
+                                                 "accept": True}),
+    "draft_minority": Cmd(PARTICIPANT, lambda w: {**_draft_section(w, minority=True),
+                                                  "text": "Taksiseteli olisi parempi"}),
+    "draft_join": Cmd(PARTICIPANT, lambda w: {**_draft_minority(w), "joined": True}),
+    "draft_final": Cmd(PARTICIPANT, lambda w: {"step_id": w.current("draft", final_approval=True).id,
+                                               "vote": "agree"}),
+    "draft_merge": Cmd(FACILITATORS, lambda w: {"step_id": w.step("draft").id}),
+    "draft_renumber": Cmd(FACILITATORS, lambda w: {"step_id": w.step("draft").id}),
+    "draft_response": Cmd(FACILITATORS, lambda w: {"step_id": w.step("draft").id, "text": "Kaupunki vastaa: selvitämme"}),
+    "draft_hide": Cmd(FACILITATORS, lambda w: {"section_id": _draft_section(w)["section_id"], "hidden": True}),
 })

@@ -230,6 +230,8 @@ def prepare_live_dialogue(server: LiveServer, dots: int = 6) -> dict:
     act(staff, "update_step", step_id=prompt_id, **texts("Ajatukset"), cfg_open_early=True, cfg_wall=True,
         cfg_max_length=500)
     act(staff, "go_to_step", step_id=dots_id)
+    # Results are hidden until revealed: show them, so the projector's tallies can be checked.
+    act(staff, "reveal", step_id=dots_id, revealed="1")
     staff.disconnect()
     # "open": the prompt step takes answers while the dots step is on.
     with database(server) as conn:

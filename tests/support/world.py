@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from dialogue import activities, db
+from dialogue import activities, db, tables
 from dialogue.actors import hash_token, new_token
 from dialogue.extensions import socketio
-from dialogue.models import Base, Contribution, DialogueShare, Helper, Participant, Step
+from dialogue.models import Base, Contribution, DialogueShare, DialogueTable, Helper, Participant, Step
 
 PERSONAS = ("anonymous", "participant_other", "participant", "helper_other", "helper_other_table",
             "helper", "facilitator_other", "co_facilitator", "owner", "screen")
@@ -90,14 +90,14 @@ class World:
                        default=-1)
             for n, (kind, activity) in enumerate(sorted(activities.REGISTRY.items())):
                 s.add(Step(dialogue_id=dialogue_id, position=last + 1 + n, kind=kind,
-                           config=activity.default_config(),
+                           config=activity.all_settings(),
                            texts={lang: {"title": f"{kind} ({lang})", "body": ""} for lang in ("fi", "sv", "en")}))
 
     def _helper(self, dialogue_id: int, table: str) -> str:
         token = new_token()
         with db.write() as s:
             s.add(Helper(dialogue_id=dialogue_id, token=token, kind="table_host", label=f"Pöytä {table}",
-                         table=table))
+                         table_id=tables.find_or_add(s, dialogue_id, table).id))
         return token
 
     def step(self, kind: str, dialogue_id: int | None = None, **config) -> Step:
@@ -128,6 +128,12 @@ class World:
                              source="participant" if participant else "staff", **fields)
             s.add(c)
         return c
+
+    def table(self, name: str = "A") -> DialogueTable:
+        """The target's table `name` (the helpers' tables A and B; made if missing)."""
+        with db.write() as s:
+            table = tables.find_or_add(s, self.d.id, name)
+        return table
 
     def new_participant(self, dialogue_id: int | None = None) -> int:
         """Another anonymous participant row (no client), for commands that need one."""
