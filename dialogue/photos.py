@@ -140,3 +140,67 @@ def _pixels_only(image: Image.Image) -> Image.Image:
     clean = Image.new("RGB", image.size)
     clean.paste(image.convert("RGB"))
     return clean
+
+
+# --- Storing and reading processed photos -------------------------------------------------
+# A photo is stored once processed, as instance/uploads/<dialogue id>/<random>.jpg; the row
+# that holds it keeps the relative name in `extra["photo"]` (commands/lifecycle.py deletes
+# the files with the dialogue's raw data). Photos are served to the dialogue's staff only.
+
+PRINT_SIDE = 700          # px, the longer side of a photo in a report (sharp enough at ~8 cm)
+PRINT_QUALITY = 70
+
+
+def uploads_dir() -> "Path":
+    """The folder under the instance folder that holds every dialogue's photos."""
+    from pathlib import Path
+
+    from flask import current_app
+    return Path(current_app.instance_path) / "uploads"
+
+
+def store_photo(dialogue_id: int, photo: ProcessedPhoto) -> str:
+    """Write a processed photo for `dialogue_id`; return its name relative to `uploads_dir()`."""
+    import secrets
+    folder = uploads_dir() / str(int(dialogue_id))
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{int(dialogue_id)}/{secrets.token_hex(12)}.jpg"
+    (uploads_dir() / name).write_bytes(photo.jpeg)
+    return name
+
+
+def photo_path(name: object):
+    """The file of a stored photo's `name`, or None if it is not one (or is outside the uploads)."""
+    if not isinstance(name, str) or not name:
+        return None
+    root = uploads_dir().resolve()
+    path = (root / name).resolve()
+    return path if root in path.parents and path.is_file() else None
+
+
+def delete_photo(name: object) -> None:
+    """Remove a stored photo (a write that failed after storing it)."""
+    path = photo_path(name)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def print_jpeg(name: object) -> bytes | None:
+    """A stored photo made smaller for a report (PRINT_SIDE px), or None if it is gone."""
+    path = photo_path(name)
+    if path is None:
+        return None
+    with Image.open(path, formats=("JPEG",)) as image:
+        image.load()
+        small = image.convert("RGB")
+    small.thumbnail((PRINT_SIDE, PRINT_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, "JPEG", quality=PRINT_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def print_data_uri(name: object) -> str | None:
+    """A report photo as a data: URI (reports are self-contained), or None if it is gone."""
+    import base64
+    data = print_jpeg(name)
+    return None if data is None else "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")

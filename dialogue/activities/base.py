@@ -200,6 +200,11 @@ class Activity:
         """What the paper form asks in this step (nothing by default: the step only informs)."""
         return []
 
+    def stations_of(self, step: Step) -> list[dict[str, Any]]:
+        """The places of this step that have their own QR code (a walk's stations): each a dict
+        with at least `code` and `name`, in order. The station sheets print them. None by default."""
+        return []
+
     def makes_own_cards(self, step: Step) -> bool:
         """Whether this step makes cards of its own that a later meeting can follow up."""
         return False

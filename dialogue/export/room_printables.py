@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from dialogue.export.paper_form import dialogue_paper_form
 from dialogue import tables
 from dialogue.commands.helper_links import helper_url, links_of
-from dialogue.export.printables import join_poster_pdf, table_cards_pdf
+from dialogue import activities
+from dialogue.export.printables import join_poster_pdf, station_sheets_pdf, table_cards_pdf
 from dialogue.models import Dialogue
-from dialogue.realtime.snapshot import join_url, table_join_url
+from dialogue.realtime.snapshot import join_url, station_url, table_join_url
 
 Maker = Callable[[Session, Dialogue], "bytes | None"]
 
@@ -72,3 +73,12 @@ def _table_cards(s: Session, dialogue: Dialogue) -> bytes | None:
              if h.table_id is not None and not h.revoked}
     return table_cards_pdf([{"name": t.name, "join_url": table_join_url(dialogue, t), "host_url": hosts.get(t.id)}
                             for t in rows])
+
+
+@printable("station-sheets", _l("Station sheets"),
+           _l("One page per station of a walk: the station's name, its own QR code and its code in large "
+              "type. Put each sheet up at its station: scanning it opens that station on the phone."))
+def _station_sheets(s: Session, dialogue: Dialogue) -> bytes | None:
+    sheets = [{"name": st["name"], "code": st["code"], "url": station_url(dialogue, st["code"])}
+              for step in dialogue.steps for st in activities.get(step.kind).stations_of(step)]
+    return station_sheets_pdf(sheets, title=dialogue.title) if sheets else None

@@ -162,6 +162,7 @@ from dialogue.facilitate import (  # noqa: E402,F401
     follow_up,
     lottery,
     opinion,
+    photos,
     prepare,
     printing,
     seating,

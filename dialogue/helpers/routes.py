@@ -19,7 +19,9 @@ from dialogue.helpers import bp
 from dialogue.helpers.decision_maker import decision_maker_view
 from dialogue.models import Contribution, Dialogue, Helper, Step, Theme
 from dialogue.realtime.snapshot import step_texts, wall
-from dialogue.web.forms import flash_ack, payload_from_form
+from dialogue.photos import MAX_UPLOAD_BYTES
+from dialogue.web.forms import add_upload, flash_ack, payload_from_form
+from dialogue.web.security import allow_upload
 
 RECENT_NOTES = 10
 
@@ -89,12 +91,14 @@ def _table_work(helper: Helper, current: Step | None) -> dict | None:
 
 
 @bp.post("/<token>/act")
+@allow_upload(MAX_UPLOAD_BYTES + 256 * 1024)
 def act(token: str):
-    """Every helper write without JavaScript: the same commands as the socket event."""
+    """Every helper write without JavaScript: the same commands as the socket event (a group
+    recorder's station form may carry a photo)."""
     actor = helper_actor(token)
     if actor is None:
         abort(404)
-    payload = payload_from_form(request.form)
+    payload = add_upload(payload_from_form(request.form), request.files)
     payload.pop("votes", None)  # where to come back to, not part of the command
     flash_ack(dispatch(actor, payload.pop("action", ""), payload))
     target = url_for(".page", token=token)

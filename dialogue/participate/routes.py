@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from dialogue import activities, db, placeholders, tables
+from dialogue.activities.stations import remember_station
 from dialogue.actors import new_token, participant_actor, participant_token, remember_participant
 from dialogue.commands import speaking
 from dialogue.commands.core import dispatch
@@ -31,7 +32,9 @@ from dialogue.participate import bp
 from dialogue.participate.forms import CodeForm, JoinForm
 from dialogue.realtime.snapshot import public_state, step_texts, timer_state
 from dialogue.web import ratelimit
-from dialogue.web.forms import flash_ack, payload_from_form
+from dialogue.web.forms import add_upload, flash_ack, payload_from_form
+from dialogue.web.security import allow_upload
+from dialogue.photos import MAX_UPLOAD_BYTES
 
 #: What the join page says when nobody can join (commands.dialogues.join_refusal).
 JOIN_REFUSALS = {
@@ -106,11 +109,25 @@ def join_table(code: str, table_code: str):
     return _join(dialogue, table)
 
 
-def _join(dialogue, table=None):
+@bp.route("/j/<code>/s/<station_code>", methods=["GET", "POST"])
+def join_station(code: str, station_code: str):
+    """A station sheet's QR code: join the dialogue if need be, and open that station of the walk.
+
+    The code is remembered for the phone; the walk's step checks it (an unknown one opens the list).
+    """
+    dialogue = _dialogue_or_404(code)
+    if not station_code.isalnum() or len(station_code) > 8:
+        abort(404)
+    remember_station(dialogue.id, station_code)
+    return _join(dialogue, station=station_code.upper())
+
+
+def _join(dialogue, table=None, station=None):
     """The join form: join (unless already in) and, from a table's card, sit at that table."""
     actor = participant_actor(dialogue)
+    after = url_for(".step_page", code=dialogue.code, **({"station": station} if station else {}))
     if actor is not None and table is None:
-        return redirect(url_for(".step_page", code=dialogue.code))
+        return redirect(after)
     form = JoinForm()
     error = None
     refused = join_refusal(dialogue) if actor is None else None
@@ -135,7 +152,7 @@ def _join(dialogue, table=None):
         if actor is not None:
             if table is not None:
                 flash_ack(dispatch(actor, "table_join", {"code": table.code, "client_id": new_token()}))
-            return redirect(url_for(".step_page", code=dialogue.code))
+            return redirect(after)
     elif form.errors:
         error = _("The choice is not valid.")
     return render_template("participate/join.html", dialogue=dialogue, form=form, error=error, table=table,
@@ -187,10 +204,12 @@ def panel(code: str):
 
 
 @bp.post("/p/<code>/act")
+@allow_upload(MAX_UPLOAD_BYTES + 256 * 1024)
 def act(code: str):
-    """Every participant write without JavaScript: the same command as the socket event."""
+    """Every participant write without JavaScript: the same command as the socket event.
+    A form may carry a photo (multipart); the command decides whether it takes one."""
     dialogue = _dialogue_or_404(code)
-    payload = payload_from_form(request.form)
+    payload = add_upload(payload_from_form(request.form), request.files)
     actor = participant_actor(dialogue)
     # The same bucket as the socket's: a flood is slowed whichever way it comes.
     if actor is not None and not ratelimit.bucket_for(f"{actor.dialogue_id}:{actor.key}").take():

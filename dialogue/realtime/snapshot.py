@@ -54,6 +54,11 @@ def table_join_url(dialogue: Dialogue, table) -> str:
     return f"{join_url(dialogue)}/t/{table.code}"
 
 
+def station_url(dialogue: Dialogue, code: str) -> str:
+    """A station sheet's address: joining there opens that station of a walk."""
+    return f"{join_url(dialogue)}/s/{code}"
+
+
 def participant_count(s: Session, dialogue_id: int) -> int:
     return s.scalar(select(func.count()).select_from(Participant).where(
         Participant.dialogue_id == dialogue_id, Participant.removed.is_(False))) or 0

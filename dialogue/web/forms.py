@@ -21,6 +21,17 @@ def payload_from_form(form: MultiDict) -> dict[str, Any]:
     return payload
 
 
+def add_upload(payload: dict[str, Any], files: MultiDict) -> dict[str, Any]:
+    """Put a form's chosen photo (field `photo`) in the payload as bytes; a command checks it
+    (dialogue.photos). A file field left empty sends nothing."""
+    upload = files.get("photo")
+    if upload is not None and upload.filename:
+        payload["photo"] = upload.read()
+    else:
+        payload.pop("photo", None)
+    return payload
+
+
 def flash_ack(ack: dict[str, Any]) -> None:
     """Show a command's answer on the next page: its message, or its error."""
     if ack.get("ok"):

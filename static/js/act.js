@@ -114,6 +114,10 @@
       if (form.getAttribute("data-wired")) { return; }
       form.setAttribute("data-wired", "1");
       form.addEventListener("submit", function (event) {
+        /* A form carrying a chosen photo goes as the plain multipart post: a file does not
+         * travel in the socket's JSON (the server checks it the same way either way). */
+        var file = form.querySelector("input[type=file]");
+        if (file && file.files && file.files.length) { return; }
         event.preventDefault();
         if (form.getAttribute("data-busy")) { return; } /* a double tap sends once */
         var payload = formPayload(form);
