@@ -57,6 +57,10 @@ def default_stations() -> list[Any]:
             _l("Public computer | The computer customers may use")]
 
 
+#: What the default route's station codes are made from (whatever language the names are shown in).
+DEFAULT_KEYS = ("bus-stop", "service-point", "waiting-area", "public-computer")
+
+
 def default_criteria() -> list[Any]:
     return [_l("Feels safe"), _l("Accessible"), _l("Understandable")]
 
@@ -91,7 +95,8 @@ def stations(step: Step) -> list[dict[str, Any]]:
     out, seen = [], set()
     for index, entry in enumerate(raw):
         station = _parse_line(localized(entry) if isinstance(entry, dict) else str(entry))
-        code = station_code(_code_name(entry))
+        # The default route's names are translated: its codes must not change with the language.
+        code = station_code(DEFAULT_KEYS[index] if not step.config.get("stations") else _code_name(entry))
         while code in seen:  # two stations of the same name still get codes of their own
             code = station_code(code + str(index))
         seen.add(code)

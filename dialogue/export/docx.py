@@ -25,6 +25,7 @@ from dialogue.export.summary import group_label, role_label
 from dialogue.synthesis.charts import Chart
 
 CHART_WIDTH = Cm(16)
+PHOTO_WIDTH = Cm(10)  # a station photo: large enough to see, two fit a page with their text
 
 
 def chart_png(chart: Chart, scale: float = 2.0) -> bytes:
@@ -65,6 +66,16 @@ def add_facts(doc, pairs) -> None:
         p = doc.add_paragraph()
         p.add_run(f"{label}: ").bold = True
         p.add_run(str(value))
+
+
+def add_photo(doc, photo: dict[str, Any]) -> None:
+    """A stored photo (a walk's station), made smaller for print, with its description as alt text."""
+    from dialogue.photos import print_jpeg
+    data = print_jpeg(photo.get("photo"))
+    if data is None:
+        return
+    doc.add_picture(io.BytesIO(data), width=PHOTO_WIDTH)
+    doc.inline_shapes[-1]._inline.docPr.set("descr", photo.get("alt", ""))
 
 
 def add_chart(doc, chart: Chart) -> None:
@@ -130,6 +141,8 @@ def render_docx(model: dict[str, Any]) -> bytes:
             add_facts(doc, block.get("facts") or [])
             if block.get("picture"):
                 add_chart(doc, Chart(**block["picture"]))
+            for photo in block.get("photos") or []:
+                add_photo(doc, photo)
             if block.get("table"):
                 t = block["table"]
                 add_table(doc, Table(t["caption"], t["columns"], t["rows"]))

@@ -7,6 +7,7 @@ from typing import Any
 from flask import render_template
 
 from dialogue.export.blocks import compact
+from dialogue.photos import print_data_uri
 from dialogue.export.content import step_blocks
 from dialogue.export.front import detail_steps, front_page, reading_blocks
 from dialogue.export.report import contribution_groups
@@ -35,7 +36,8 @@ def report_context(model: dict[str, Any], drafts: list[dict[str, Any]] | None = 
     return {"model": model, "front": front_page(model), "drafts": drafts or [],
             "steps": [(step, reading_blocks(step_blocks(step))) for step in detail_steps(model)],
             "groups": contribution_groups, "role_label": role_label, "group_label": group_label,
-            "language_name": language_name, "compact": compact, "commitment_status": commitment_status}
+            "language_name": language_name, "compact": compact, "commitment_status": commitment_status,
+            "photo_src": print_data_uri}
 
 
 def render_document(model: dict[str, Any]) -> str:

@@ -20,12 +20,25 @@ def html_to_pdf(document: str) -> bytes:
     from weasyprint import (
         HTML,  # imported late: it loads Pango, which the rest of the app never needs
     )
-    return HTML(string=document, base_url=None, url_fetcher=_no_fetch).write_pdf()
+    return HTML(string=document, base_url=None, url_fetcher=_fetcher()).write_pdf()
 
 
 def _no_fetch(url: str, *args, **kwargs):
     # Reports are self-contained: nothing is fetched, from the network or the disk.
     raise ValueError(f"not fetched: {url[:60]}")
+
+
+def _fetcher():
+    """WeasyPrint's fetcher limited to data: URLs (an embedded photo is part of the document
+    itself): anything else, from the network or the disk, is refused (_no_fetch)."""
+    from weasyprint.urls import URLFetcher
+
+    class DataOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith("data:"):
+                _no_fetch(url)
+            return super().fetch(url, headers)
+    return DataOnly(allowed_protocols=("data",))
 
 
 def render_pdf(model: dict[str, Any]) -> bytes:

@@ -104,6 +104,8 @@ def method_section_rows(model: dict[str, Any]) -> Iterator[list[Any]]:
             yield from (list(row) for row in table["rows"])
         for item in block.get("items") or []:
             yield ["", item]
+        if block.get("photos"):  # pictures do not fit a spreadsheet: how many there are
+            yield [_("Photos"), len(block["photos"])]
 
 
 def step_rows(step: dict[str, Any]) -> Iterator[list[Any]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from dialogue.activities.stations import station_code
 from dialogue.models import Contribution, SpeakRequest, StaffCount
 from tests.support.world import ACCOUNTS, EVERYONE, FACILITATORS, HELPERS, MARKER, World
 
@@ -52,6 +53,20 @@ class Cmd:
         return tuple(k for k in payload if k != "client_id" and (k.endswith("_id") or k.endswith("_ids")))
 
 
+def _photo(w: World) -> int:
+    """A stored photo of a walk's station in the target dialogue (its visit row's id)."""
+    import io
+
+    from PIL import Image
+
+    from dialogue import photos
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, "JPEG")
+    name = photos.store_photo(w.d.id, photos.process_photo(out.getvalue()))
+    return w.row(Contribution, dialogue_id=w.d.id, step_id=w.step("stations").id, participant_id=w.participant_id,
+                 source="visit", text="", extra={"station": station_code("bus-stop"), "photo": name})
+
+
 def _contribution_by_another(w: World) -> int:
     """A phone's text by a participant who is not one of the personas (to remove them)."""
     return w.row(Contribution, dialogue_id=w.d.id, step_id=w.step("prompt").id, participant_id=w.new_participant(),
@@ -84,6 +99,8 @@ COMMANDS: dict[str, Cmd] = {
     "contribute": Cmd(WRITERS, lambda w: {"step_id": w.current("prompt").id, "text": "Neuvoja saa puhelimessa"}),
     "journey_add": Cmd(WRITERS, lambda w: {"step_id": w.current("journey").id, "stage": 1, "type": "pain",
                                            "feeling": 2, "text": "Jonotin puhelimessa tunnin"}),
+    "station_visit": Cmd(WRITERS, lambda w: {"step_id": w.current("stations").id, "station": station_code("bus-stop"),
+                                             "rating_0": 4, "works": "Katos suojaa sateelta"}, texts=("works",)),
     "share_note": Cmd(PARTICIPANT, lambda w: {"contribution_id": w.contribution("Oma muistiinpano",
                                                                                private=True).id}),
     "add_commitment": Cmd(WRITERS, lambda w: {"step_id": w.current("commitments", anyone_proposes=True).id,
@@ -185,6 +202,11 @@ ROUTES: dict[str, Route] = {
     "POST participate.join_table": Route(EVERYONE, params=lambda w, p: {"table_code": w.table("A").code},
                                          shows_title=True),
     "POST participate.act": Route(PARTICIPANT),  # a command transport: see ACT_ENDPOINTS
+    # a station sheet's QR code: anyone with the dialogue's code may join there (like the join page)
+    "GET participate.join_station": Route(EVERYONE, params=lambda w, p: {"station_code": station_code("bus-stop")},
+                                          shows_title=True),
+    "POST participate.join_station": Route(EVERYONE, params=lambda w, p: {"station_code": station_code("bus-stop")},
+                                           shows_title=True),
     "POST participate.text_size": Route(EVERYONE, data=lambda w: {"next": "/"}),
     "GET participate.accessibility": Route(EVERYONE),
     "GET guide.page": Route(EVERYONE),
@@ -361,6 +383,7 @@ ROUTES.update({
     "POST facilitate.try_demo": Route(ACCOUNTS),
     "GET facilitate.printable": Route(FACILITATORS, params=lambda w, p: {"name": "join-poster"}),
     "GET facilitate.paper_entry": Route(FACILITATORS),
+    "GET facilitate.photo": Route(FACILITATORS, params=lambda w, p: {"contribution_id": _photo(w)}),
     "GET helpers.page": Route(HELPERS, secret="helper"),
     "POST helpers.act": Route(HELPERS, secret="helper"),  # a command transport: see ACT_ENDPOINTS
 })
