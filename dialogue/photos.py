@@ -11,11 +11,14 @@ output is built from the decoded pixels into a new image, so none of it survives
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import math
+import secrets
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFile, ImageOps
@@ -151,17 +154,14 @@ PRINT_SIDE = 700          # px, the longer side of a photo in a report (sharp en
 PRINT_QUALITY = 70
 
 
-def uploads_dir() -> "Path":
+def uploads_dir() -> Path:
     """The folder under the instance folder that holds every dialogue's photos."""
-    from pathlib import Path
-
     from flask import current_app
     return Path(current_app.instance_path) / "uploads"
 
 
 def store_photo(dialogue_id: int, photo: ProcessedPhoto) -> str:
     """Write a processed photo for `dialogue_id`; return its name relative to `uploads_dir()`."""
-    import secrets
     folder = uploads_dir() / str(int(dialogue_id))
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{int(dialogue_id)}/{secrets.token_hex(12)}.jpg"
@@ -169,7 +169,7 @@ def store_photo(dialogue_id: int, photo: ProcessedPhoto) -> str:
     return name
 
 
-def photo_path(name: object):
+def photo_path(name: object) -> Path | None:
     """The file of a stored photo's `name`, or None if it is not one (or is outside the uploads)."""
     if not isinstance(name, str) or not name:
         return None
@@ -201,6 +201,5 @@ def print_jpeg(name: object) -> bytes | None:
 
 def print_data_uri(name: object) -> str | None:
     """A report photo as a data: URI (reports are self-contained), or None if it is gone."""
-    import base64
     data = print_jpeg(name)
     return None if data is None else "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")

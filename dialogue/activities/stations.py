@@ -18,7 +18,7 @@ import hashlib
 from collections import Counter
 from typing import Any
 
-from flask import has_request_context, request, session, url_for
+from flask import has_request_context, request, session
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
@@ -138,21 +138,21 @@ def station_results(s, step: Step, *, masked: bool = True, staff: bool = False,
                     minimum: int | None = None) -> list[dict[str, Any]]:
     """Per station: how many saves, each criterion's ratings (count, distribution 1–5 and mean;
     with `minimum`, a criterion rated by fewer is marked `too_few` and its figures left out:
-    the small-group rule), the texts by type and the photos (staff also get hidden ones)."""
+    the small-group rule), the texts by type and the photos (staff also get hidden ones, marked)."""
     names = criteria(step)
     rows = {st["code"]: {**st, "visits": 0, "ratings": [Counter() for _ in names], "works": [], "not_works": [],
                          "ideas": [], "photos": []} for st in stations(step)}
-    for visit in _rows(s, step.id, visits=True, hidden=staff):
+    # Hiding a visit row hides its photo; its ratings still count (they are figures, not content).
+    for visit in _rows(s, step.id, visits=True, hidden=True):
         extra = visit.extra or {}
         row = rows.get(extra.get("station"))
         if row is None:
             continue
-        if not visit.hidden:
-            row["visits"] += 1
-            for key, value in (extra.get("ratings") or {}).items():
-                if str(key).isdigit() and int(key) < len(names) and value in RATINGS:
-                    row["ratings"][int(key)][value] += 1
-        if extra.get("photo"):
+        row["visits"] += 1
+        for key, value in (extra.get("ratings") or {}).items():
+            if str(key).isdigit() and int(key) < len(names) and value in RATINGS:
+                row["ratings"][int(key)][value] += 1
+        if extra.get("photo") and (staff or not visit.hidden):
             row["photos"].append({"id": visit.id, "photo": extra["photo"], "hidden": visit.hidden})
     plural = {"works": "works", "not_works": "not_works", "idea": "ideas"}
     for c in _rows(s, step.id, visits=False):

@@ -136,3 +136,36 @@ def test_socket_visits_show_per_station_on_the_screen_and_the_console(make):
     assert groups[0]["bars"][0]["value"] == 1.5 and groups[2]["bars"][0]["value"] == 5
     console = make.facilitator_client(d.owner).get(f"/console/d/{d.id}").get_data(as_text=True)
     assert "Huono 1" in console and "Huono 5" in console and "2 havaintoa" in console
+
+
+def test_a_hidden_photo_leaves_the_report_and_the_purge_deletes_the_files(make):
+    import os
+
+    from dialogue.commands.lifecycle import purge_dialogue
+    from dialogue.export.formats import render
+    from dialogue.export.report import build_report
+    d, step, staff = _walk(make)
+    phone = make.participant_client(d)
+    _visit(phone, d, step, station_code("Palvelupiste"), rating_0="5",
+           photo=(io.BytesIO(jpeg_with_gps()), "kuva.jpg"))
+    visit = db.session.query(Contribution).filter_by(step_id=step.id, source="visit").one()
+    path = os.path.join(make.app.instance_path, "uploads", visit.extra["photo"])
+    assert os.path.isfile(path)
+    owner = make.facilitator_client(d.owner)
+    url = f"/console/d/{d.id}/photo/{visit.id}.jpg"
+    assert owner.get(url).mimetype == "image/jpeg"
+    assert phone.get(url).status_code != 200  # a participant never gets it
+    def photos_in_report():
+        model = build_report(db.session, db.session.get(Dialogue, d.id), lang="fi")
+        walk = next(s for s in model["steps"] if s["kind"] == "stations")
+        return model, walk["stations"]["stations"][1]
+    assert len(photos_in_report()[1]["photos"]) == 1
+    ack = staff.emit("act", "set_hidden", {"contribution_id": visit.id, "hidden": "1", "client_id": cid()},
+                     callback=True)
+    assert ack["ok"], ack
+    model, service = photos_in_report()
+    assert service["photos"] == [] and service["criteria"][0]["count"] == 1  # its rating still counts
+    assert render(model, "pdf").startswith(b"%PDF")
+    with db.write() as s:
+        purge_dialogue(s, s.get(Dialogue, d.id))
+    assert not os.path.exists(path)
