@@ -94,7 +94,9 @@ def test_a_walk_on_phones_with_and_without_javascript_and_the_console(server, fa
     expect(staff).to_contain_text("Vuoronumeroa ei kuulu.")
     image = staff.locator(".station-photos img")
     expect(image).to_have_count(1)
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    image.scroll_into_view_if_needed()
+    fac.wait_for_function("() => { const i = document.querySelector('.station-photos img');"
+                          " return i && i.complete && i.naturalWidth > 0; }")
     check_staff_page(fac, "fi")
     shot(fac, "kk-console-stations")
     staff.get_by_role("button", name="Piilota kuva").click()
