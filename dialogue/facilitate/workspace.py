@@ -43,7 +43,10 @@ def contributions(dialogue_id: int):
     theme = request.args.get("theme", "")
     show = request.args.get("show", "visible")
     source = request.args.get("source", "all")
-    query = select(Contribution).where(Contribution.dialogue_id == dialogue.id, Contribution.private.is_(False))
+    # Rows without text (a walk's ratings and photo) are not texts to moderate here; their
+    # step's own console view shows them.
+    query = select(Contribution).where(Contribution.dialogue_id == dialogue.id, Contribution.private.is_(False),
+                                       Contribution.text != "")
     if step_id in titles:
         query = query.where(Contribution.step_id == step_id)
     if theme == "none":
