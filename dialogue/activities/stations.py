@@ -300,6 +300,11 @@ class Stations(Activity):
                  "station": (c.extra or {}).get("station"), "type": (c.extra or {}).get("type")}
                 for c in _rows(s, step.id, visits=False)]}
 
+    def in_report(self, step):
+        """In the report once anyone saved anything at a station (ratings alone count too)."""
+        return super().in_report(step) or any(
+            row.get("visits") for row in (step.get("stations") or {}).get("stations") or [])
+
     def summary_points(self, step):
         rated = [(row["name"], c["name"], c["mean"]) for row in (step.get("stations") or {}).get("stations") or []
                  for c in row.get("criteria") or [] if c.get("mean") is not None]

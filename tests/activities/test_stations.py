@@ -169,3 +169,21 @@ def test_a_hidden_photo_leaves_the_report_and_the_purge_deletes_the_files(make):
     with db.write() as s:
         purge_dialogue(s, s.get(Dialogue, d.id))
     assert not os.path.exists(path)
+
+
+def test_the_facilitator_writes_the_route_and_criteria_in_the_step_editor(make):
+    d, step, staff = _walk(make)
+    owner = make.facilitator_client(d.owner)
+    form = owner.get(f"/console/d/{d.id}/steps/{step.id}").get_data(as_text=True)
+    assert 'name="cfg_stations"' in form and "Bussipysäkki | Linja-auto keskustaan | Torikatu 3" in form
+    ack = staff.emit("act", "update_step", {"step_id": step.id, "client_id": cid(), "title_fi": "Kävely",
+                                            "cfg_stations": "Kirjasto | Lainaus ja koneet | Kirjastokatu 1\nTori",
+                                            "cfg_criteria": "Löytyy helposti\nTuntuu turvalliselta"},
+                     callback=True)
+    assert ack["ok"], ack
+    page = make.participant_client(d).get(f"/p/{d.code}?station={station_code('Kirjasto')}").get_data(as_text=True)
+    assert "Asema 1: Kirjasto" in page and "Kirjastokatu 1" in page and "Löytyy helposti" in page
+    assert "Bussipysäkki" not in page and page.count("Tosi huono") == 2
+    bad = staff.emit("act", "update_step", {"step_id": step.id, "client_id": cid(), "title_fi": "Kävely",
+                                            "cfg_stations": " | vain kuvaus"}, callback=True)
+    assert not bad["ok"] and bad["error"]
