@@ -100,7 +100,7 @@ COMMANDS: dict[str, Cmd] = {
     "journey_add": Cmd(WRITERS, lambda w: {"step_id": w.current("journey").id, "stage": 1, "type": "pain",
                                            "feeling": 2, "text": "Jonotin puhelimessa tunnin"}),
     "station_visit": Cmd(WRITERS, lambda w: {"step_id": w.current("stations").id, "station": station_code("bus-stop"),
-                                             "rating_0": 4, "works": "Katos suojaa sateelta"}, texts=("works",)),
+                                             "works": "Katos suojaa sateelta"}, texts=("works",)),
     "share_note": Cmd(PARTICIPANT, lambda w: {"contribution_id": w.contribution("Oma muistiinpano",
                                                                                private=True).id}),
     "add_commitment": Cmd(WRITERS, lambda w: {"step_id": w.current("commitments", anyone_proposes=True).id,
