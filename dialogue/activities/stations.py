@@ -323,6 +323,8 @@ class Stations(Activity):
         table = []
         for row in rows:
             for c in row["criteria"]:
+                if not c.get("count"):
+                    continue  # nobody rated it: a row of zeros tells a reader nothing
                 dist = c.get("distribution") or {}
                 table.append([row["name"], c["name"], c["count"],
                               *(("" if c.get("too_few") else dist.get(str(v), 0)) for v in RATINGS),
