@@ -303,8 +303,9 @@ def test_the_project_report_has_the_registers_summary(room):
     assert summary["median_days_to_first_response"] == 0 and summary["answered"] == 1
     # The period counts entries by when they were first heard.
     assert project_report(db.session, start=dt.date(2026, 11, 1), lang="en")["register"]["entries"] == 2
-    page = room.client.get("/console/project").get_data(as_text=True)
-    assert "register" in page.lower() or "rekisteri" in page.lower()
+    page = room.client.get("/console/project?lang=en").get_data(as_text=True)
+    assert "Findings register: entries by service area" in page and "Money and benefits" in page
+    assert "Findings register: entries by status" in page and "Median days to the first response" in page
     assert room.client.get("/console/project.xlsx").status_code == 200
 
 
@@ -334,3 +335,15 @@ def test_registers_index_makes_a_register_and_refuses_a_taken_name(room):
     assert db.session.scalar(text("select count(*) from finding_register")) == 2
     assert db.session.scalar(select(func.count()).select_from(RegisterEvidence)) == 0
     assert db.session.scalar(select(func.count()).select_from(Finding)) == 0
+
+
+def test_the_register_keeps_its_evidence_when_a_dialogues_raw_data_is_purged(room):
+    from dialogue.commands.lifecycle import purge_dialogue
+    finding = room.finding(room.d1, BUS)
+    ok(room.send(room.d1, finding, area="transport"))
+    with db.write() as s:
+        purge_dialogue(s, s.get(Dialogue, room.d1.id))
+    db.session.expire_all()
+    assert db.session.get(Finding, finding) is None  # the dialogue's own findings went with its raw data
+    (view,) = _views(room)
+    assert view["dialogues"] == 1 and view["evidence"][0]["dialogue"] == "Työnhaku Juvalla"
