@@ -208,11 +208,11 @@ def send_finding(s: Session, finding: Finding, dialogue: Dialogue, *, entry_id: 
     new = entry_id is None
     if entry_id is not None:
         entry = s.get(RegisterEntry, entry_id)
-        if entry is None:
+        if entry is None or s.get(FindingRegister, entry.register_id).is_demo:
             raise RegisterError(_l("This register entry does not exist."))
     else:
         register = s.get(FindingRegister, register_id) if register_id else None
-        if register is None:
+        if register is None or register.is_demo:
             raise RegisterError(_l("This register does not exist."))
         if area not in area_names(register, "fi"):
             raise RegisterError(_l("Choose one of the register's service areas."))
@@ -434,6 +434,8 @@ def register_summary(s: Session, start: dt.date | None = None, end: dt.date | No
     days: list[int] = []
     answered = total = 0
     for register in registers(s):
+        if register.is_demo:
+            continue  # invented entries: never in project reporting
         for view in entry_views(s, register, Filters(), lang):
             first = view["first_heard"]
             if (start and first < start.isoformat()) or (end and first > end.isoformat()):

@@ -347,3 +347,28 @@ def test_the_register_keeps_its_evidence_when_a_dialogues_raw_data_is_purged(roo
     assert db.session.get(Finding, finding) is None  # the dialogue's own findings went with its raw data
     (view,) = _views(room)
     assert view["dialogues"] == 1 and view["evidence"][0]["dialogue"] == "Työnhaku Juvalla"
+
+
+def test_the_demo_makes_its_own_register_once_left_out_of_reporting(app, runner, make):
+    from dialogue.models import FindingRegister
+    for _ in range(2):  # seeding again adds nothing
+        result = runner.invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    (register,) = db.session.scalars(select(FindingRegister)).all()
+    assert register.is_demo
+    views = registers.entry_views(db.session, register, lang="en")
+    assert len(views) == 3 and views[0]["dialogues"] >= 2
+    assert any(v["history"] for v in views) and all(v["responder"] for v in views)
+    assert project_report(db.session, lang="en")["register"]["entries"] == 0
+    client = make.facilitator_client(make.facilitator())
+    assert "badge" in client.get(f"/console/registers/{register.id}").get_data(as_text=True)
+    # A real dialogue's finding cannot be sent into the demo's register.
+    owner = make.facilitator()
+    d = make.dialogue(owner=owner, municipality="Juva")
+    staff = Actor(FACILITATOR, d.id, facilitator_id=owner.id)
+    finding_id = ok(dispatch(staff, "finding_add", {"client_id": cid(), "text": "Havainto"}))["finding_id"]
+    ok(dispatch(staff, "finding_approve", {"client_id": cid(), "finding_id": finding_id, "approved": "1"}))
+    ack = dispatch(staff, "finding_to_register", {"client_id": cid(), "finding_id": finding_id,
+                                                  "entry_id": views[0]["id"]})
+    assert not ack["ok"]

@@ -35,6 +35,8 @@ def _register_choices(dialogue) -> dict | None:
     lang = str(get_locale())
     out = []
     for r in registers.registers(db.session):
+        if r.is_demo:
+            continue  # the demo's own register takes no real findings
         out.append({"register": r, "areas": registers.area_names(r, lang),
                     "responders": registers.responders(db.session, r.id),
                     "entries": registers.entry_views(db.session, r, lang=lang)})

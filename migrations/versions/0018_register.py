@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column('kind', sa.String(length=20), nullable=False),
         sa.Column('organisation', sa.String(length=200), nullable=False),
         sa.Column('areas', sa.JSON(), nullable=False),
+        sa.Column('is_demo', sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('name'),
