@@ -521,6 +521,8 @@ class FindingRegister(Base):
     kind: Mapped[str] = mapped_column(String(20), default="project")
     organisation: Mapped[str] = mapped_column(String(200), default="")
     areas: Mapped[list[Any]] = mapped_column(default=list)
+    # The hash of the experts' read-only link (the view and its exports, no account); None: no link.
+    viewer_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True, nullable=True)
     # Made by `flask demo` with invented entries: marked, left out of project reporting.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

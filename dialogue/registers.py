@@ -160,6 +160,21 @@ def new_link(responder: RegisterResponder) -> str:
     return key
 
 
+def new_viewer_link(register: FindingRegister) -> str:
+    """Make the register's read-only link for experts (the old one stops working); return the key,
+    shown once (only its hash is stored)."""
+    key = new_token()
+    register.viewer_hash = hash_token(key)
+    return key
+
+
+def register_by_viewer_key(s: Session, key: str) -> FindingRegister | None:
+    """The register whose experts' read-only link `key` is (None for a wrong or replaced link)."""
+    if not key or len(key) > 100:
+        return None
+    return s.scalar(select(FindingRegister).where(FindingRegister.viewer_hash == hash_token(key)))
+
+
 def responder_by_key(s: Session, key: str) -> RegisterResponder | None:
     """The organisation whose secret link `key` is (None for a wrong or replaced link)."""
     if not key or len(key) > 100:

@@ -372,3 +372,23 @@ def test_the_demo_makes_its_own_register_once_left_out_of_reporting(app, runner,
     ack = dispatch(staff, "finding_to_register", {"client_id": cid(), "finding_id": finding_id,
                                                   "entry_id": views[0]["id"]})
     assert not ack["ok"]
+
+
+def test_experts_read_the_register_through_its_read_only_link(room):
+    _three_entries(room)
+    url = f"/console/registers/{room.register_id}/settings"
+    page = room.client.post(url, data={"action": "viewer_link"}).get_data(as_text=True)
+    key = re.search(r'id="viewer-link-value" value="[^"]*/x/([^"]+)"', page).group(1)
+    assert key not in room.client.get(url).get_data(as_text=True)  # shown once
+    expert = room.make.app.test_client()
+    html = expert.get(f"/x/{key}", query_string={"area": "money"}).get_data(as_text=True)
+    assert "Kelan päätökset kestävät" in html and "Bussit kulkevat harvoin" not in html
+    assert "Selvitämme" in html  # the responses, read-only
+    assert "/settings" not in html and "/entries/" not in html and 'action="/logout"' not in html
+    assert 'method="post"' not in html.split("<main", 1)[1].split("</main>", 1)[0]
+    rows = list(csv.reader(io.StringIO(expert.get(f"/x/{key}.csv").data.decode("utf-8-sig"))))
+    assert len(rows) == 4
+    # A new link stops the old one; a wrong key is refused.
+    room.client.post(url, data={"action": "viewer_link"})
+    assert expert.get(f"/x/{key}").status_code == 404
+    assert expert.get("/x/vaara.csv").status_code == 404

@@ -56,25 +56,49 @@ def index():
                            form=request.form), 400 if error else 200
 
 
-@bp.get("/console/registers/<int:register_id>")
-@login_required
-def view(register_id: int):
-    """The register's entries with GET filters (no JavaScript needed), sorted by how often heard."""
-    register = _register(register_id)
+def _view(register: FindingRegister, viewer_key: str | None = None):
     filters = registers.Filters.from_args(request.args)
     entries = registers.entry_views(db.session, register, filters, _lang())
     return render_template("register/view.html", register=register, entries=entries, filters=filters,
                            choices=registers.filter_choices(db.session, register, _lang()), exports=EXPORTS,
-                           kind_label=registers.kind_label(register.kind))
+                           kind_label=registers.kind_label(register.kind), viewer_key=viewer_key)
+
+
+@bp.get("/console/registers/<int:register_id>")
+@login_required
+def view(register_id: int):
+    """The register's entries with GET filters (no JavaScript needed), sorted by how often heard."""
+    return _view(_register(register_id))
 
 
 @bp.get("/console/registers/<int:register_id>.<fmt>")
 @login_required
 def download(register_id: int, fmt: str):
     """The register (as filtered) as XLSX, CSV, DOCX, PDF or JSON."""
+    return _download(_register(register_id), fmt)
+
+
+@bp.get("/x/<key>")
+def expert_view(key: str):
+    """The register read-only, for employment experts through its secret link (no account)."""
+    register = registers.register_by_viewer_key(db.session, key)
+    if register is None:
+        abort(404)
+    return _view(register, viewer_key=key)
+
+
+@bp.get("/x/<key>.<fmt>")
+def expert_download(key: str, fmt: str):
+    """The register's exports through the experts' read-only link."""
+    register = registers.register_by_viewer_key(db.session, key)
+    if register is None:
+        abort(404)
+    return _download(register, fmt)
+
+
+def _download(register: FindingRegister, fmt: str) -> Response:
     if fmt not in EXPORTS:
         abort(404)
-    register = _register(register_id)
     data = registers.register_json(db.session, register, registers.Filters.from_args(request.args), _lang())
     body = register_files.render(data, fmt)
     name = f"osuva-register-{register.id}.{FORMATS[fmt].extension if fmt != 'csv' else 'csv'}"
@@ -106,6 +130,10 @@ def settings(register_id: int):
                     s.flush()
                     shown_link = (responder.name, registers.new_link(responder))
                     message = _l("The organisation was added. Copy its link now: it is shown only once.")
+                elif action == "viewer_link":
+                    shown_link = ("", registers.new_viewer_link(register))
+                    message = _l("A new read-only link was made; the old one no longer works. Copy it now: "
+                                 "it is shown only once.")
                 elif action == "new_link":
                     responder = s.get(RegisterResponder, clean_int(request.form.get("responder_id"), 1, 2**31))
                     if responder is None or responder.register_id != register.id:
@@ -120,10 +148,13 @@ def settings(register_id: int):
         except (InvalidInput, registers.RegisterError) as exc:
             error, status = exc.message, 400
         register = _register(register_id)
-    link = None
-    if shown_link:
+    link = viewer_link = None
+    if shown_link and shown_link[0]:
         link = (shown_link[0], url_for(".respond", key=shown_link[1], _external=True))
+    elif shown_link:
+        viewer_link = url_for(".expert_view", key=shown_link[1], _external=True)
     return render_template("register/settings.html", register=register, error=error, link=link,
+                           viewer_link=viewer_link,
                            responders=registers.responders(db.session, register.id),
                            areas_text=registers.areas_text(register, _lang())), status
 

@@ -28,10 +28,12 @@ def upgrade() -> None:
         sa.Column('kind', sa.String(length=20), nullable=False),
         sa.Column('organisation', sa.String(length=200), nullable=False),
         sa.Column('areas', sa.JSON(), nullable=False),
+        sa.Column('viewer_hash', sa.String(length=64), nullable=True),
         sa.Column('is_demo', sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('name'),
+        sa.UniqueConstraint('viewer_hash'),
     )
     op.create_table(
         'register_responder',

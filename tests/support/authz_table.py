@@ -551,6 +551,17 @@ def _register_entry(w: World) -> dict[str, Any]:
     return w._register_entry
 
 
+def _viewer_key(w: World) -> str:
+    """The experts' read-only link of the register (made once per world)."""
+    if getattr(w, "_viewer_key", None) is None:
+        from dialogue import db, registers
+        from dialogue.models import FindingRegister
+        register_id = _register(w)
+        with db.write() as s:
+            w._viewer_key = registers.new_viewer_link(s.get(FindingRegister, register_id))
+    return w._viewer_key
+
+
 def _approved_finding(w: World) -> int:
     from dialogue import db
     from dialogue.models import Finding
@@ -581,6 +592,9 @@ ROUTES.update({
     "POST register.entry": Route(ACCOUNTS, params=lambda w, p: {
         k: v for k, v in _register_entry(w).items() if k != "key"}, data=lambda w: {
         "text": "Bussit kulkevat liian harvoin", "area": "transport"}),
+    # The experts' read-only view and exports: for anyone with the register's secret link.
+    "GET register.expert_view": Route(EVERYONE, params=lambda w, p: {"key": _viewer_key(w)}),
+    "GET register.expert_download": Route(EVERYONE, params=lambda w, p: {"key": _viewer_key(w), "fmt": "csv"}),
     # A responding organisation's page: for anyone with its secret link (it has no account).
     "GET register.respond": Route(EVERYONE, params=lambda w, p: {"key": _register_entry(w)["key"]}),
     "POST register.respond": Route(EVERYONE, params=lambda w, p: {"key": _register_entry(w)["key"]}, data=lambda w: {
