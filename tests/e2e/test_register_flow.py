@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import assert_no_horizontal_scroll, check_staff_page, shot
 
 
-def test_register_send_respond_and_view(server, facilitator, new_phone):
+def test_register_send_respond_and_view(server, facilitator, new_phone, new_desktop):
     page = facilitator
     d = server.new_dialogue(method="ideakierros")
     dialogue_id = d["id"]
@@ -63,3 +63,14 @@ def test_register_send_respond_and_view(server, facilitator, new_phone):
     page.select_option("#f-status", "none")
     page.click("#filter-button")
     expect(page.locator("#no-entries")).to_be_visible()
+
+    # An expert reads it through the read-only link, without an account.
+    page.goto(register_url + "/settings")
+    page.click("#make-viewer-link")
+    viewer = page.locator("#viewer-link-value").input_value()
+    expert = new_desktop()
+    expert.goto(viewer + "?lang=en")
+    expect(expert.locator(".register-entry").first).to_contain_text("Evening buses are missing")
+    expert.locator(".register-entry details summary").first.click()
+    expect(expert.locator(".response-history").first).to_contain_text("A trial evening bus")
+    check_staff_page(expert, "en")
