@@ -59,9 +59,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     realtime.init_app(app)
     ratelimit.reset()
 
-    from dialogue import auth, facilitate, guide, helpers, participate, results, screen
+    from dialogue import auth, facilitate, guide, helpers, participate, register, results, screen
     from dialogue.guide.routes import guide_url
-    for blueprint in (auth.bp, participate.bp, screen.bp, facilitate.bp, helpers.bp, results.bp, guide.bp):
+    for blueprint in (auth.bp, participate.bp, screen.bp, facilitate.bp, helpers.bp, results.bp, guide.bp,
+                      register.bp):
         app.register_blueprint(blueprint)
 
     from dialogue import backup, cli

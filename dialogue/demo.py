@@ -94,6 +94,9 @@ def seed(owner: Facilitator) -> list[Dialogue]:
         existing = db.session.scalar(select(Dialogue).where(
             Dialogue.owner_id == owner.id, Dialogue.method == key, Dialogue.is_demo.is_(True)))
         made.append(existing or play(owner, key, path))
+    # The demo's own findings register (never a real one): invented entries heard in these dialogues.
+    from dialogue.register_demo import seed_register
+    seed_register(made)
     return made
 
 

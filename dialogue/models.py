@@ -501,3 +501,87 @@ class ExternalId(Base):
     local_id: Mapped[int] = mapped_column(Integer)
     external_id: Mapped[str] = mapped_column(String(64))
     __table_args__ = (UniqueConstraint("dialogue_id", "kind", "local_id", name="one_external_id_each"),)
+
+
+# -- the findings register (kehittämiskohteet) across dialogues: dialogue/register/ --------------
+
+#: A responding organisation's statuses for a register entry, in the order they usually come.
+RESPONSE_STATUSES = ("received", "considering", "decided", "done", "declined")
+
+
+class FindingRegister(Base):
+    """A findings register: the project's, an organisation's or a named one. Every facilitator
+    account of the instance may use it (the instance is the project's, as in project reporting).
+    `areas` is its editable list of service areas: [{"key": ..., "name": ...}]; an empty name
+    is the default area's translated name (synthesis/service_areas.py)."""
+    __tablename__ = "finding_register"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # project | organisation | named
+    kind: Mapped[str] = mapped_column(String(20), default="project")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    areas: Mapped[list[Any]] = mapped_column(default=list)
+    # The hash of the experts' read-only link (the view and its exports, no account); None: no link.
+    viewer_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True, nullable=True)
+    # Made by `flask demo` with invented entries: marked, left out of project reporting.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RegisterResponder(Base):
+    """An organisation (or a role) asked to respond to register entries, through its own secret
+    link: only the link's hash is kept, so a copy of the database hands out no access."""
+    __tablename__ = "register_responder"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_id: Mapped[int] = mapped_column(ForeignKey("finding_register.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True, nullable=True)
+    # The form's client-made id: a resent form makes no second organisation.
+    client_id: Mapped[Optional[str]] = mapped_column(String(64), unique=True, nullable=True)
+    link_made_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RegisterEntry(Base):
+    """A development point in a register: a finding heard in one or more dialogues (its
+    evidence), the service area it concerns and who is asked to respond."""
+    __tablename__ = "register_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_id: Mapped[int] = mapped_column(ForeignKey("finding_register.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    area: Mapped[str] = mapped_column(String(40), default="other")
+    responder_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("register_responder.id", ondelete="SET NULL"), nullable=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RegisterEvidence(Base):
+    """One dialogue's approved key finding behind a register entry, with what it rests on
+    copied when it was sent (aggregated and masked: it outlives the dialogue's raw data).
+    `dialogue_id` and `finding_id` are kept while the dialogue and the finding exist."""
+    __tablename__ = "register_evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entry.id", ondelete="CASCADE"), index=True)
+    dialogue_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="SET NULL"), nullable=True, index=True)
+    finding_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("finding.id", ondelete="SET NULL"), nullable=True, unique=True)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RegisterResponse(Base):
+    """One dated status update of a responding organisation on an entry; the newest is the
+    entry's state, the older ones its history. Only `public` ones reach participants."""
+    __tablename__ = "register_response"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entry.id", ondelete="CASCADE"), index=True)
+    responder_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("register_responder.id", ondelete="SET NULL"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (CheckConstraint(f"status in {RESPONSE_STATUSES}", name="register_response_status"),)

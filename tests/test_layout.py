@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = ("auth", "participate", "screen", "facilitate", "helpers", "results")
+BLUEPRINTS = ("auth", "participate", "screen", "facilitate", "helpers", "results", "register")
 
 
 def _sources(*globs: str) -> list[Path]:

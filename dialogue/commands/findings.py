@@ -186,3 +186,27 @@ def finding_approve(ctx: CommandContext) -> dict:
     finding.approved = clean_bool(ctx.payload.get("approved", True))
     message = _l("The finding was approved.") if finding.approved else _l("The finding is a draft again.")
     return {"finding_id": finding.id, "approved": finding.approved, "message": str(message)}
+
+
+@command("finding_to_register", roles=FACILITATOR_ONLY, audit=True, when=AFTERWARDS)
+def finding_to_register(ctx: CommandContext) -> dict:
+    """Send an approved finding to a findings register: as a new entry (`register_id`, `area`,
+    optional `responder_id` and `text`), or linked to an entry heard before (`entry_id`)."""
+    from dialogue import registers  # late: registers reads the report model's helpers
+    finding = _finding(ctx)
+    entry_id = ctx.payload.get("entry_id")
+    try:
+        if entry_id not in (None, ""):
+            entry, new = registers.send_finding(ctx.s, finding, ctx.dialogue, entry_id=clean_int(entry_id, 1, 2**31))
+        else:
+            responder = ctx.payload.get("responder_id")
+            text = clean_text(ctx.payload.get("text"), registers.MAX_TEXT, required=False)
+            entry, new = registers.send_finding(
+                ctx.s, finding, ctx.dialogue, register_id=clean_int(ctx.payload.get("register_id"), 1, 2**31),
+                area=str(ctx.payload.get("area") or "")[:40], text=text,
+                responder_id=clean_int(responder, 1, 2**31) if responder not in (None, "") else None)
+    except registers.RegisterError as exc:
+        ctx.fail(exc.message)
+    message = _l("The finding was sent to the register.") if new else \
+        _l("The finding was linked to the register entry heard before.")
+    return {"finding_id": finding.id, "entry_id": entry.id, "message": str(message)}

@@ -57,8 +57,10 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "archived": ("closed",),
 }
 
-#: Tables never purged: the dialogue's frame, the staff's themes and the audit log.
-KEEP_TABLES = frozenset({"facilitator", "dialogue", "step", "theme", "audit_event", "dialogue_share"})
+#: Tables never purged: the dialogue's frame, the staff's themes and the audit log, and the
+#: findings register's evidence (approved findings, aggregated and masked: the project's record).
+KEEP_TABLES = frozenset({"facilitator", "dialogue", "step", "theme", "audit_event", "dialogue_share",
+                         "register_evidence"})
 
 
 # -- retention -----------------------------------------------------------------

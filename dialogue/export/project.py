@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dialogue import methodology
+from dialogue.registers import register_summary
 from dialogue.activities import feedback as fb
 from dialogue.models import Contribution, Dialogue, Participant, Theme
 from dialogue.synthesis import charts
@@ -34,7 +35,8 @@ def dialogue_day(d: Dialogue) -> dt.date:
     return d.date or d.created_at.date()
 
 
-def _participants(s: Session, d: Dialogue) -> int:
+def participants_of(s: Session, d: Dialogue) -> int:
+    """How many took part in a dialogue (removed people not counted; a purged one: its summary)."""
     if d.purged_at is not None:
         return int((d.summary or {}).get("participants", 0))
     return s.scalar(select(func.count()).select_from(Participant).where(
@@ -73,7 +75,7 @@ def project_report(s: Session, start: dt.date | None = None, end: dt.date | None
     theme_forms: dict[str, Counter[str]] = defaultdict(Counter)
     total_people = 0
     for d in rows:
-        people = _participants(s, d)
+        people = participants_of(s, d)
         total_people += people
         keys = {"method": d.method, "municipality": d.municipality or "", "month": dialogue_day(d).strftime("%Y-%m")}
         for dim, key in keys.items():
@@ -134,6 +136,8 @@ def project_report(s: Session, start: dt.date | None = None, end: dt.date | None
         "by_month": groups("month", lambda k: k),
         "feedback": {"scale": [str(x) for x in fb.scale_labels()], "questions": questions},
         "themes": themes,
+        # The findings registers' summary: entries first heard in the period, by area and status.
+        "register": register_summary(s, start, end, lang),
     }
 
 
@@ -157,6 +161,13 @@ def tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]
                     rows))
     out.append((_("Most common themes"), [_("Theme"), _("Contributions"), _("Dialogues")],
                 [[t["name"], t["contributions"], t["dialogues"]] for t in report["themes"]]))
+    register = report["register"]
+    out.append((_("Findings register: entries by service area"), [_("Service area"), _("Entries")],
+                [[a["area"], a["entries"]] for a in register["by_area"]]))
+    median = register["median_days_to_first_response"]
+    out.append((_("Findings register: entries by status"), [_("Status"), _("Entries")],
+                [[st["label"], st["entries"]] for st in register["by_status"]]
+                + ([[_("Median days to the first response"), median]] if median is not None else [])))
     return out
 
 

@@ -127,7 +127,10 @@ def _published_context(dialogue: Dialogue, pub: Publication) -> dict:
     with force_locale(lang):
         steps = [(step, step_blocks(step)) for step in model["steps"]]
         front = front_page(model)
-    return {"model": model, "pub": pub, "steps": steps, "front": front}
+    # "You said – we did": the public responses to the register entries its approved findings went to.
+    from dialogue.registers import published_responses
+    return {"model": model, "pub": pub, "steps": steps, "front": front,
+            "we_did": published_responses(db.session, dialogue.id)}
 
 
 @bp.get("/r/<key>")

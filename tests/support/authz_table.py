@@ -542,3 +542,85 @@ COMMANDS.update({
     "draft_response": Cmd(FACILITATORS, lambda w: {"step_id": w.step("draft").id, "text": "Kaupunki vastaa: selvitämme"}),
     "draft_hide": Cmd(FACILITATORS, lambda w: {"section_id": _draft_section(w)["section_id"], "hidden": True}),
 })
+
+
+# -- the findings register (dialogue/registers.py, dialogue/register/routes.py) --------------------
+
+def _register(w: World) -> int:
+    """A register of the instance (made once per world)."""
+    if getattr(w, "_register_id", None) is None:
+        from dialogue import db, registers
+        with db.write() as s:
+            w._register_id = registers.create_register(s, _unique("Hankkeen rekisteri"), "project").id
+    return w._register_id
+
+
+def _register_entry(w: World) -> dict[str, Any]:
+    """An entry of the register addressed to an organisation, and that organisation's secret key."""
+    if getattr(w, "_register_entry", None) is None:
+        from dialogue import db, registers
+        from dialogue.models import RegisterEntry, RegisterResponder
+        register_id = _register(w)
+        with db.write() as s:
+            responder = RegisterResponder(register_id=register_id, name="TE-palvelut")
+            s.add(responder)
+            s.flush()
+            key = registers.new_link(responder)
+            entry = RegisterEntry(register_id=register_id, text="Bussit kulkevat harvoin", area="transport",
+                                  responder_id=responder.id)
+            s.add(entry)
+            s.flush()
+            w._register_entry = {"register_id": register_id, "entry_id": entry.id, "key": key}
+    return w._register_entry
+
+
+def _viewer_key(w: World) -> str:
+    """The experts' read-only link of the register (made once per world)."""
+    if getattr(w, "_viewer_key", None) is None:
+        from dialogue import db, registers
+        from dialogue.models import FindingRegister
+        register_id = _register(w)
+        with db.write() as s:
+            w._viewer_key = registers.new_viewer_link(s.get(FindingRegister, register_id))
+    return w._viewer_key
+
+
+def _approved_finding(w: World) -> int:
+    from dialogue import db
+    from dialogue.models import Finding
+    with db.write() as s:
+        finding = Finding(dialogue_id=w.d.id, text=_unique("Bussit kulkevat harvoin"), basis={}, position=0,
+                          approved=True)
+        s.add(finding)
+        s.flush()
+        return finding.id
+
+
+COMMANDS.update({
+    "finding_to_register": Cmd(FACILITATORS, lambda w: {"finding_id": _approved_finding(w),
+                                                        "register_id": _register(w), "area": "transport"}),
+})
+
+ROUTES.update({
+    # The registers are the project's: every facilitator account uses them (as project reporting).
+    "GET register.index": Route(ACCOUNTS),
+    "POST register.index": Route(ACCOUNTS, data=lambda w: {"name": _unique("Rekisteri"), "kind": "named"}),
+    "GET register.view": Route(ACCOUNTS, params=lambda w, p: {"register_id": _register(w)}),
+    "GET register.download": Route(ACCOUNTS, params=lambda w, p: {"register_id": _register(w), "fmt": "json"}),
+    "GET register.settings": Route(ACCOUNTS, params=lambda w, p: {"register_id": _register(w)}),
+    "POST register.settings": Route(ACCOUNTS, params=lambda w, p: {"register_id": _register(w)}, data=lambda w: {
+        "action": "add_responder", "name": "Kunta", "client_id": __import__("uuid").uuid4().hex}),
+    "GET register.entry": Route(ACCOUNTS, params=lambda w, p: {
+        k: v for k, v in _register_entry(w).items() if k != "key"}),
+    "POST register.entry": Route(ACCOUNTS, params=lambda w, p: {
+        k: v for k, v in _register_entry(w).items() if k != "key"}, data=lambda w: {
+        "text": "Bussit kulkevat liian harvoin", "area": "transport"}),
+    # The experts' read-only view and exports: for anyone with the register's secret link.
+    "GET register.expert_view": Route(EVERYONE, params=lambda w, p: {"key": _viewer_key(w)}),
+    "GET register.expert_download": Route(EVERYONE, params=lambda w, p: {"key": _viewer_key(w), "fmt": "csv"}),
+    # A responding organisation's page: for anyone with its secret link (it has no account).
+    "GET register.respond": Route(EVERYONE, params=lambda w, p: {"key": _register_entry(w)["key"]}),
+    "POST register.respond": Route(EVERYONE, params=lambda w, p: {"key": _register_entry(w)["key"]}, data=lambda w: {
+        "entry_id": _register_entry(w)["entry_id"], "status": "received", "text": "Selvitämme",
+        "public": "1", "client_id": __import__("uuid").uuid4().hex}),
+})
