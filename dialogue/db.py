@@ -1,6 +1,10 @@
 """Database engine, the per-request session and the write transaction.
 
-SQLite runs in WAL mode with foreign keys on and a busy timeout sized for bursts.
+SQLite runs in WAL mode with foreign keys on and a busy timeout sized for bursts, and
+with `synchronous=FULL`: every commit is on disk (fsync of the log) before it is
+acknowledged, so an acknowledged write survives a crash of the machine, not only of
+the process. The fsync a commit costs is shared by the socket writes that arrive
+together (group commit: dialogue/commands/group_commit.py).
 Every write goes through `write()`, which on SQLite starts with BEGIN IMMEDIATE, so
 that budget checks and inserts of one command are serialised with other writers
 (no lost update between the check and the insert). On PostgreSQL the commands lock
@@ -26,8 +30,14 @@ engine: Engine | None = None
 session: scoped_session[Session] = scoped_session(sessionmaker(expire_on_commit=False))
 
 
-def make_engine(url: str, pool_size: int = 20) -> Engine:
+#: SQLite's durability levels one may choose (OSUVA_SQLITE_SYNCHRONOUS); FULL is the default.
+SYNCHRONOUS_LEVELS = ("FULL", "EXTRA", "NORMAL")
+
+
+def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL") -> Engine:
     """Create the engine with the pragmas/pool each backend needs."""
+    if synchronous not in SYNCHRONOUS_LEVELS:
+        raise ValueError(f"synchronous must be one of {SYNCHRONOUS_LEVELS}")
     if url.startswith("sqlite"):
         eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -39,7 +49,9 @@ def make_engine(url: str, pool_size: int = 20) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            # FULL: a commit returns after the log is synced (NORMAL would lose the last
+            # acknowledged writes when the machine, not the process, stops).
+            cur.execute(f"PRAGMA synchronous={synchronous}")
             # Deleted rows are overwritten, not left readable in free pages (purge, privacy).
             cur.execute("PRAGMA secure_delete=ON")
             cur.close()
@@ -126,7 +138,7 @@ def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, app.config["DB_POOL_SIZE"])
+    engine = make_engine(url, app.config["DB_POOL_SIZE"], app.config.get("SQLITE_SYNCHRONOUS", "FULL"))
     session.remove()
     session.configure(bind=engine)
     app.extensions["osuva_engine"] = engine

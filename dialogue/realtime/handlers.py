@@ -24,7 +24,7 @@ from dialogue.actors import (
     participant_actor,
     screen_dialogue,
 )
-from dialogue.commands.core import dispatch
+from dialogue.commands import group_commit
 from dialogue.extensions import socketio
 from dialogue.models import Dialogue
 from dialogue.realtime import broadcast, snapshot
@@ -143,4 +143,4 @@ def on_act(name: Any = None, payload: Any = None):
     key = f"{actor.dialogue_id}:{actor.key}" if actor else request.sid
     if not bucket_for(key, staff=actor is not None and actor.role == FACILITATOR).take():
         return {"ok": False, "error": gettext("Too fast. Wait a moment and try again."), "retry": True}
-    return dispatch(actor, name, payload)
+    return group_commit.write(actor, name, payload)
