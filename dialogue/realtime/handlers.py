@@ -25,6 +25,7 @@ from dialogue.actors import (
     screen_dialogue,
 )
 from dialogue.commands import group_commit
+from dialogue.commands.lifecycle import ENDED_STATES
 from dialogue.extensions import socketio
 from dialogue.models import Dialogue
 from dialogue.realtime import broadcast, snapshot
@@ -101,6 +102,8 @@ def on_connect(auth: Any = None):
     dialogue, actor = _resolve(role, dialogue_id, secret)
     if dialogue is None or actor is None:
         raise ConnectionRefusedError("unauthorised")
+    if actor.role == PARTICIPANT and dialogue.state in ENDED_STATES:
+        raise ConnectionRefusedError("closed")  # closing ended the phones' sockets; they stay ended
     _credentials[request.sid] = (role, dialogue.id, secret)
     for name in _rooms(actor):
         join_room(name)
