@@ -189,6 +189,10 @@ async def run_load(args, servers: list[LiveServer], dialogue: dict, step_id: int
     end = time.monotonic() + 15
     while screen.total != acked and time.monotonic() < end:
         await asyncio.sleep(0.1)
+    last_ack = max((p.acked_at for p in phones if p.ok), default=time.monotonic())
+    # How far the screen's tally lagged behind the last acknowledgement (coalesced updates).
+    result["screen_delay_ms"] = round(1000 * max(0.0, screen.changed_at - last_ack), 1) \
+        if screen.total == acked else None
     result["screen_updates"] = screen.frames - frames_before
     result["screen_total"] = screen.total
     result["screen_shows_every_vote"] = screen.total == acked
