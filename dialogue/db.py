@@ -24,6 +24,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from dialogue.dbpool import FairQueuePool
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 engine: Engine | None = None
@@ -34,7 +36,7 @@ session: scoped_session[Session] = scoped_session(sessionmaker(expire_on_commit=
 SYNCHRONOUS_LEVELS = ("FULL", "EXTRA", "NORMAL")
 
 
-def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL") -> Engine:
+def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL", pool_timeout: float = 10.0) -> Engine:
     """Create the engine with the pragmas/pool each backend needs."""
     if synchronous not in SYNCHRONOUS_LEVELS:
         raise ValueError(f"synchronous must be one of {SYNCHRONOUS_LEVELS}")
@@ -62,7 +64,9 @@ def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL") -> Eng
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return eng
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # Waiting for a connection: first come, first served, at most pool_timeout seconds (dbpool.py).
+    return create_engine(url, poolclass=FairQueuePool, pool_size=pool_size, max_overflow=pool_size,
+                         pool_timeout=pool_timeout, pool_pre_ping=True)
 
 
 @contextlib.contextmanager
@@ -138,7 +142,8 @@ def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, app.config["DB_POOL_SIZE"], app.config.get("SQLITE_SYNCHRONOUS", "FULL"))
+    engine = make_engine(url, app.config["DB_POOL_SIZE"], app.config.get("SQLITE_SYNCHRONOUS", "FULL"),
+                         app.config.get("DB_POOL_TIMEOUT", 10.0))
     session.remove()
     session.configure(bind=engine)
     app.extensions["osuva_engine"] = engine
