@@ -15,9 +15,9 @@ one transaction:
   the group's transaction; a resent client id, even in the same group, gets the first.
 - Live updates (the command's effects) run after the commit, in the writer's own handler.
 
-Writes are taken in arrival order (first come, first served), and the committer needs one
-database connection, not one per waiting handler: on PostgreSQL the socket writes do not
-queue for the pool at all. HTML form posts keep their own transaction (core.dispatch).
+Writes are taken in arrival order (first come, first served). Used on SQLite, whose writes
+are serialised anyway; on PostgreSQL each write keeps its own transaction (see init_app).
+HTML form posts keep their own transaction (core.dispatch).
 """
 from __future__ import annotations
 
@@ -163,11 +163,15 @@ _committer: GroupCommitter | None = None
 
 
 def init_app(app: Flask) -> None:
-    """Group the socket writes under eventlet when OSUVA_GROUP_COMMIT_MS > 0 (the default)."""
+    """Group the socket writes under eventlet on SQLite when OSUVA_GROUP_COMMIT_MS > 0 (the default)."""
     global _committer
     from dialogue.extensions import socketio
     window = app.config.get("GROUP_COMMIT_MS", 0) / 1000
-    enabled = window > 0 and app.config["ASYNC_MODE"] == "eventlet"
+    # PostgreSQL shares its log flushes between concurrent commits itself, and one committer
+    # would serialise every write's round trips: there each write keeps its own transaction
+    # (and waits for a connection in arrival order: dbpool.py).
+    sqlite = app.config["DATABASE_URL"].startswith("sqlite")
+    enabled = window > 0 and app.config["ASYNC_MODE"] == "eventlet" and sqlite
     _committer = GroupCommitter(app, window, socketio.start_background_task, socketio.sleep) if enabled else None
 
 
