@@ -63,6 +63,10 @@ def refusal(dialogue: Dialogue, role: str, when: str = MEETING):
     return _l("The dialogue is archived. Take it out of the archive to change this.")
 
 
+#: Keys of a command's result that carry a secret link: answered, never stored (links.py).
+SECRET_RESULTS = frozenset({"url", "token"})
+
+
 class CommandError(Exception):
     """A refusal with a translated message for the person; nothing was changed."""
 
@@ -253,7 +257,9 @@ def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
     if cmd.audit:
         ctx.audit(cmd.name, **{k: v for k, v in payload.items() if k != "client_id"})
     response = {"ok": True, **result}
-    s.add(ProcessedWrite(dialogue_id=dialogue.id, actor=actor.key, client_id=client_id, response=response))
+    # A secret link in the answer (a new helper link, say) is not kept in the database.
+    stored = {k: v for k, v in response.items() if k not in SECRET_RESULTS}
+    s.add(ProcessedWrite(dialogue_id=dialogue.id, actor=actor.key, client_id=client_id, response=stored))
     return response, ctx.effects
 
 
