@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
@@ -70,18 +70,23 @@ def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL", pool_t
 
 
 @contextlib.contextmanager
-def write() -> Iterator[Session]:
+def write(run_commit: Callable[[Callable[[], None]], None] | None = None) -> Iterator[Session]:
     """One write transaction: commit on success, roll back on any exception.
 
     Any read transaction the request had open is ended first, so the write starts
     fresh (BEGIN IMMEDIATE on SQLite) and sees the latest committed state.
+    `run_commit` runs the commit elsewhere (the group committer: in an OS thread, so
+    the fsync does not stop every other greenlet).
     """
     s = session()
     s.rollback()
     s.connection(execution_options={"osuva_write": True})
     try:
         yield s
-        s.commit()
+        if run_commit is None:
+            s.commit()
+        else:
+            run_commit(s.commit)
     except BaseException:
         s.rollback()
         raise

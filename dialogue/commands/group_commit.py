@@ -14,6 +14,8 @@ one transaction:
 - Idempotency is unchanged: each write stores its acknowledgement (ProcessedWrite) in
   the group's transaction; a resent client id, even in the same group, gets the first.
 - Live updates (the command's effects) run after the commit, in the writer's own handler.
+- Under eventlet the commit itself (SQLite's fsync) runs in an OS thread (eventlet.tpool),
+  so the process keeps serving sockets while the disk syncs.
 
 Writes are taken in arrival order (first come, first served). Used on SQLite, whose writes
 are serialised anyway; on PostgreSQL each write keeps its own transaction (see init_app).
@@ -69,11 +71,13 @@ class Job:
 class GroupCommitter:
     """Collects socket writes for `window` seconds and commits each group once."""
 
-    def __init__(self, app: Flask, window: float, start_task: Callable, sleep: Callable):
+    def __init__(self, app: Flask, window: float, start_task: Callable, sleep: Callable,
+                 run_commit: Callable[[Callable[[], None]], None] | None = None):
         self.app = app
         self.window = window
         self._start_task = start_task
         self._sleep = sleep
+        self._run_commit = run_commit
         self._queue: collections.deque[Job] = collections.deque()
         self._wake = threading.Event()
         self._lock = threading.Lock()
@@ -128,7 +132,7 @@ class GroupCommitter:
         with self.app.app_context():
             for attempt in range(3):
                 try:
-                    with db.write() as s:
+                    with db.write(self._run_commit) as s:
                         for job in batch:
                             self._run_one(s, job)
                     return
@@ -172,7 +176,13 @@ def init_app(app: Flask) -> None:
     # (and waits for a connection in arrival order: dbpool.py).
     sqlite = app.config["DATABASE_URL"].startswith("sqlite")
     enabled = window > 0 and app.config["ASYNC_MODE"] == "eventlet" and sqlite
-    _committer = GroupCommitter(app, window, socketio.start_background_task, socketio.sleep) if enabled else None
+    _committer = None
+    if enabled:
+        from eventlet import tpool
+        # The commit (SQLite's fsync) in an OS thread: the other greenlets go on meanwhile,
+        # receiving the writes of the next group. Only the committer uses its session.
+        _committer = GroupCommitter(app, window, socketio.start_background_task, socketio.sleep,
+                                    run_commit=tpool.execute)
 
 
 def write(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
