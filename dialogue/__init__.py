@@ -15,6 +15,7 @@ from flask_babel import get_locale, gettext
 from jinja2 import ChoiceLoader
 
 from dialogue import activities, commands, db, methodology, placeholders, realtime
+from dialogue.commands import group_commit
 from dialogue.config import Config, lan_address
 from dialogue.extensions import babel, csrf, socketio
 from dialogue.web import compress, i18n, logprivacy, ratelimit, security
@@ -57,6 +58,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         logger=False, engineio_logger=False)
     app.wsgi_app = security.limit_socket_bodies(app.wsgi_app, SOCKET_BUFFER_LIMIT)
     realtime.init_app(app)
+    group_commit.init_app(app)
     ratelimit.reset()
 
     from dialogue import auth, facilitate, guide, helpers, participate, register, results, screen

@@ -5,14 +5,14 @@ revoked helper link or a removed participant stops working at once.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 from flask import session as cookie
 from sqlalchemy import select
 
-from dialogue import db
+from dialogue import db, links
+from dialogue.links import hash_token  # noqa: F401  (participants' tokens; imported from here)
 from dialogue.models import Dialogue, DialogueShare, Helper, Participant
 
 PARTICIPANT, HELPER, FACILITATOR, SCREEN = "participant", "helper", "facilitator", "screen"
@@ -52,10 +52,6 @@ class Actor:
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_token() -> str:
@@ -114,7 +110,7 @@ def facilitator_actor(dialogue: Dialogue, facilitator_id: int | None = None) -> 
 def helper_actor(token: str | None) -> Actor | None:
     if not token:
         return None
-    h = db.session.scalar(select(Helper).where(Helper.token == token))
+    h = links.find(db.session, Helper, Helper.token, links.HELPER, token)
     if h is None or h.revoked:
         return None
     return Actor(HELPER, h.dialogue_id, helper_id=h.id, table_id=h.table_id, helper_kind=h.kind,
@@ -124,4 +120,4 @@ def helper_actor(token: str | None) -> Actor | None:
 def screen_dialogue(token: str | None) -> Dialogue | None:
     if not token:
         return None
-    return db.session.scalar(select(Dialogue).where(Dialogue.screen_token == token))
+    return links.find(db.session, Dialogue, Dialogue.screen_token, links.SCREEN, token)

@@ -47,7 +47,7 @@ def new_dialogue_command(method_key: str, title: str, owner: str, lang: str) -> 
         raise click.ClickException(str(exc)) from None
     base = join_url(d).rsplit("/j/", 1)[0]
     click.echo(json.dumps({"id": d.id, "code": d.code, "join_url": join_url(d),
-                           "screen_url": f"{base}/s/{d.screen_token}",
+                           "screen_url": f"{base}/s/{d.screen_link_token}",
                            "console_url": f"{base}/console/d/{d.id}"}))
 
 

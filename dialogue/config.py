@@ -84,6 +84,12 @@ class Config:
         self.MESSAGE_QUEUE_CHANNEL = env("OSUVA_MESSAGE_QUEUE_CHANNEL", "osuva")
         self.AUTO_MIGRATE = env("OSUVA_AUTO_MIGRATE", "1") == "1"
         self.DB_POOL_SIZE = int(env("OSUVA_DB_POOL_SIZE", "20"))
+        # The longest a request waits for a database connection (in arrival order; dbpool.py).
+        self.DB_POOL_TIMEOUT = float(env("OSUVA_DB_POOL_TIMEOUT", "10"))
+        # FULL: an acknowledged write survives a power cut (NORMAL only a process crash).
+        # Socket writes arriving within this many ms share one transaction (eventlet; 0: off).
+        self.GROUP_COMMIT_MS = float(env("OSUVA_GROUP_COMMIT_MS", "2"))
+        self.SQLITE_SYNCHRONOUS = env("OSUVA_SQLITE_SYNCHRONOUS", "FULL").upper()
         # Flask / extensions
         self.MAX_CONTENT_LENGTH = 64 * 1024  # no form needs more; uploads get their own limit
         self.SESSION_COOKIE_HTTPONLY = True

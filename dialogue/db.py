@@ -1,6 +1,10 @@
 """Database engine, the per-request session and the write transaction.
 
-SQLite runs in WAL mode with foreign keys on and a busy timeout sized for bursts.
+SQLite runs in WAL mode with foreign keys on and a busy timeout sized for bursts, and
+with `synchronous=FULL`: every commit is on disk (fsync of the log) before it is
+acknowledged, so an acknowledged write survives a crash of the machine, not only of
+the process. The fsync a commit costs is shared by the socket writes that arrive
+together (group commit: dialogue/commands/group_commit.py).
 Every write goes through `write()`, which on SQLite starts with BEGIN IMMEDIATE, so
 that budget checks and inserts of one command are serialised with other writers
 (no lost update between the check and the insert). On PostgreSQL the commands lock
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
@@ -20,14 +24,22 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from dialogue.dbpool import FairQueuePool
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 engine: Engine | None = None
 session: scoped_session[Session] = scoped_session(sessionmaker(expire_on_commit=False))
 
 
-def make_engine(url: str, pool_size: int = 20) -> Engine:
+#: SQLite's durability levels one may choose (OSUVA_SQLITE_SYNCHRONOUS); FULL is the default.
+SYNCHRONOUS_LEVELS = ("FULL", "EXTRA", "NORMAL")
+
+
+def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL", pool_timeout: float = 10.0) -> Engine:
     """Create the engine with the pragmas/pool each backend needs."""
+    if synchronous not in SYNCHRONOUS_LEVELS:
+        raise ValueError(f"synchronous must be one of {SYNCHRONOUS_LEVELS}")
     if url.startswith("sqlite"):
         eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -39,7 +51,9 @@ def make_engine(url: str, pool_size: int = 20) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            # FULL: a commit returns after the log is synced (NORMAL would lose the last
+            # acknowledged writes when the machine, not the process, stops).
+            cur.execute(f"PRAGMA synchronous={synchronous}")
             # Deleted rows are overwritten, not left readable in free pages (purge, privacy).
             cur.execute("PRAGMA secure_delete=ON")
             cur.close()
@@ -50,22 +64,29 @@ def make_engine(url: str, pool_size: int = 20) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return eng
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # Waiting for a connection: first come, first served, at most pool_timeout seconds (dbpool.py).
+    return create_engine(url, poolclass=FairQueuePool, pool_size=pool_size, max_overflow=pool_size,
+                         pool_timeout=pool_timeout, pool_pre_ping=True)
 
 
 @contextlib.contextmanager
-def write() -> Iterator[Session]:
+def write(run_commit: Callable[[Callable[[], None]], None] | None = None) -> Iterator[Session]:
     """One write transaction: commit on success, roll back on any exception.
 
     Any read transaction the request had open is ended first, so the write starts
     fresh (BEGIN IMMEDIATE on SQLite) and sees the latest committed state.
+    `run_commit` runs the commit elsewhere (the group committer: in an OS thread, so
+    the fsync does not stop every other greenlet).
     """
     s = session()
     s.rollback()
     s.connection(execution_options={"osuva_write": True})
     try:
         yield s
-        s.commit()
+        if run_commit is None:
+            s.commit()
+        else:
+            run_commit(s.commit)
     except BaseException:
         s.rollback()
         raise
@@ -126,7 +147,8 @@ def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, app.config["DB_POOL_SIZE"])
+    engine = make_engine(url, app.config["DB_POOL_SIZE"], app.config.get("SQLITE_SYNCHRONOUS", "FULL"),
+                         app.config.get("DB_POOL_TIMEOUT", 10.0))
     session.remove()
     session.configure(bind=engine)
     app.extensions["osuva_engine"] = engine

@@ -164,8 +164,9 @@ class _Player:
         if who == "facilitator":
             actor = facilitator_actor(dialogue, self.owner_id)
         elif who.startswith("helper:"):
-            token = db.session.scalar(select(Helper.token).where(
+            helper = db.session.scalar(select(Helper).where(
                 Helper.dialogue_id == dialogue.id, Helper.label == who.split(":", 1)[1]))
+            token = helper.link_token if helper else None
             actor = helper_actor(token)
         elif who.startswith("p") and who[1:].isdigit() and 1 <= int(who[1:]) <= len(self.tokens):
             actor = participant_actor(dialogue, self.tokens[int(who[1:]) - 1])

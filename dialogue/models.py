@@ -28,7 +28,10 @@ from sqlalchemy.orm import (
     mapped_column,
     object_session,
     relationship,
+    validates,
 )
+
+from dialogue import links
 
 STATES = ("draft", "open", "running", "closed", "archived")
 #: The states in which a dialogue takes participants' contributions and votes.
@@ -59,7 +62,17 @@ class Dialogue(Base):
     __tablename__ = "dialogue"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(6), unique=True)
+    # Only the hash of the screen link's random value (links.py); the link: screen_link_token.
     screen_token: Mapped[str] = mapped_column(String(64), unique=True)
+
+    @validates("screen_token")
+    def _hash_screen_token(self, _key, value):
+        return links.hashed_on_assignment(value)
+
+    @property
+    def screen_link_token(self) -> str:
+        """The token of the projector's link (/s/<token>), made from the stored hash and SECRET_KEY."""
+        return links.link_token(links.SCREEN, self.id, self.screen_token)
     owner_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id"))
     method: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
@@ -177,7 +190,17 @@ class Helper(Base):
     __tablename__ = "helper"
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    # Only the hash of the link's random value (links.py); the link: link_token.
     token: Mapped[str] = mapped_column(String(64), unique=True)
+
+    @validates("token")
+    def _hash_token(self, _key, value):
+        return links.hashed_on_assignment(value)
+
+    @property
+    def link_token(self) -> str:
+        """The token of this link (/h/<token>), made from the stored hash and SECRET_KEY."""
+        return links.link_token(links.HELPER, self.id, self.token)
     kind: Mapped[str] = mapped_column(String(20), default="scribe")
     label: Mapped[str] = mapped_column(String(80), default="")
     # A table host's table: their rights end at it (tables.py).
@@ -337,7 +360,17 @@ class Publication(Base):
     __tablename__ = "publication"
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), unique=True)
+    # Only the hash of the link's random value (links.py); the link: link_token.
     token: Mapped[str] = mapped_column(String(64), unique=True)
+
+    @validates("token")
+    def _hash_token(self, _key, value):
+        return links.hashed_on_assignment(value)
+
+    @property
+    def link_token(self) -> str:
+        """The token of this link (/r/<token>), made from the stored hash and SECRET_KEY."""
+        return links.link_token(links.PUBLICATION, self.id, self.token)
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     # The facilitator's own words to participants and decision-makers ("this is what we heard").
     message: Mapped[str] = mapped_column(Text, default="")

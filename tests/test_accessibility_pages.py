@@ -52,7 +52,7 @@ def test_every_kind_of_page_links_the_statement_from_its_footer(make):
     staff = make.facilitator_client(facilitator)
     pages = [
         (anonymous, "/"), (anonymous, f"/j/{dialogue.code}"), (anonymous, "/login"), (anonymous, "/saavutettavuus"),
-        (anonymous, "/no-such-page"), (phone, f"/p/{dialogue.code}"), (anonymous, f"/s/{dialogue.screen_token}"),
+        (anonymous, "/no-such-page"), (phone, f"/p/{dialogue.code}"), (anonymous, f"/s/{dialogue.screen_link_token}"),
         (staff, "/console/"), (staff, f"/console/d/{dialogue.id}"),
     ]
     for client, path in pages:

@@ -22,6 +22,7 @@ from dialogue import db
 from dialogue.commands.core import REGISTRY
 from dialogue.extensions import socketio
 from dialogue.models import ProcessedWrite
+from dialogue.links import hash_token
 from tests.support.authz_table import (
     ACT_ENDPOINTS,
     COMMANDS,
@@ -163,7 +164,7 @@ def test_route_matrix(make, key):
             failures.append(f"{persona}: a GET changed the database")
         if (not allowed or persona in OUTSIDERS) and not entry.shows_title and MARKER in body:
             failures.append(f"{persona}: the target dialogue's title leaked")
-        for secret in (w.d.screen_token, w.helper_token):
+        for secret in (w.d.screen_link_token, w.helper_token):
             if not allowed and secret in body:
                 failures.append(f"{persona}: a secret link leaked")
     assert not failures, f"{key}:\n" + "\n".join(failures)
@@ -338,7 +339,7 @@ def test_revoked_helper_and_removed_participant_are_refused_at_once(make):
         ack = sock.emit("act", "contribute", {"step_id": step.id, "text": "Ennen", "client_id": cid()}, callback=True)
         assert ack["ok"], ack
     with db.write() as s:
-        s.scalars(select(Helper).where(Helper.token == w.helper_token)).one().revoked = True
+        s.scalars(select(Helper).where(Helper.token == hash_token(w.helper_token))).one().revoked = True
         s.get(Participant, w.participant_id).removed = True
     before = w.snapshot()
     for sock in (helper, phone):

@@ -93,7 +93,7 @@ def test_duplicate_copies_details_and_steps_into_a_new_draft(make):
     r = owner.post(f"/console/d/{d.id}/duplicate")
     assert r.status_code == 303
     copy = db.session.scalar(select(Dialogue).where(Dialogue.id != d.id))
-    assert copy.state == "draft" and copy.code != d.code and copy.screen_token != d.screen_token
+    assert copy.state == "draft" and copy.code != d.code and copy.screen_link_token != d.screen_link_token
     assert (copy.municipality, copy.place, copy.organiser, copy.method) == ("Mikkeli", "Kirjasto", "Hanke", d.method)
     assert d.title in copy.title
     assert [s.kind for s in copy.steps] == [s.kind for s in fresh(d.id).steps]
@@ -258,7 +258,7 @@ def test_timer_start_pause_and_add_reach_phones_and_the_screen(make):
     staff = make.socket(make.facilitator_client(d.owner), "facilitator", d)
     staff.emit("act", "go_to_step", {"step_id": prompt.id, "client_id": cid()}, callback=True)
     phone = make.socket(make.participant_client(d), "participant", d)
-    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_link_token)
     phone.get_received()
     screen.get_received()
     ack = staff.emit("act", "timer_start", {"step_id": prompt.id, "client_id": cid()}, callback=True)
@@ -301,7 +301,7 @@ def test_reveal_shows_hidden_results_on_the_screen(make):
         step.config = {**step.config, "hide_results": True}
     staff = make.socket(make.facilitator_client(d.owner), "facilitator", d)
     staff.emit("act", "go_to_step", {"step_id": prompt.id, "client_id": cid()}, callback=True)
-    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_link_token)
     assert screen.get_received()[-1]["args"][0]["step"]["results"] is None
     ack = staff.emit("act", "reveal", {"step_id": prompt.id, "revealed": True, "client_id": cid()}, callback=True)
     assert ack["ok"] and ack["step_id"] == prompt.id and ack["revealed"] is True
@@ -406,7 +406,7 @@ def test_a_participant_cannot_use_staff_events(make, name):
 
 def test_screen_link_cannot_write(make):
     d = make.dialogue()
-    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_link_token)
     ack = screen.emit("act", "set_state", {"state": "closed", "client_id": cid()}, callback=True)
     assert ack["ok"] is False
     assert fresh(d.id).state == "running"

@@ -126,7 +126,7 @@ def test_unapproved_drafts_never_reach_a_published_page_or_an_export(scripted, m
     assert "LUONNOS-EI-JULKAISTA" in page and 'id="draft-findings"' in page
     ok(dispatch(scripted.staff, "publish_results", {"client_id": cid(), "message": "Kiitos"}))
     from dialogue.models import Publication
-    token = db.session.scalar(select(Publication.token).where(Publication.dialogue_id == scripted.dialogue.id))
+    token = db.session.scalar(select(Publication).where(Publication.dialogue_id == scripted.dialogue.id)).link_token
     public = make.app.test_client().get(f"/r/{token}").get_data(as_text=True)
     assert "HYVAKSYTTY-HAVAINTO" in public and "LUONNOS-EI-JULKAISTA" not in public
 

@@ -126,7 +126,7 @@ def test_personal_data_is_flagged_to_staff_masked_on_the_screen_and_in_the_expor
     owner = make.facilitator_client(d.owner)
     staff = make.socket(owner, "facilitator", d)
     staff.emit("act", "go_to_step", {"step_id": prompt.id, "client_id": cid()}, callback=True)
-    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_link_token)
     screen.get_received()
     staff.get_received()
     phone = make.socket(make.participant_client(d), "participant", d)

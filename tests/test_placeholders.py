@@ -52,11 +52,11 @@ def test_staff_are_warned_before_the_start_and_nobody_else_sees_the_placeholder(
     assert "Voit lukea sen jo kotona." in page
     assert "[[" not in page and "Ohjaaja:" not in page
     for lang in ("fi", "sv", "en"):
-        screen = client.get(f"/s/{d.screen_token}?lang={lang}").get_data(as_text=True)
+        screen = client.get(f"/s/{d.screen_link_token}?lang={lang}").get_data(as_text=True)
         assert 'id="step-body"' in screen
         assert "[[" not in screen.split('id="step-body"')[1].split("</p>")[0]
     # the screen's live state (what its script shows) leaves them out too; staff's keeps them
-    screen_state = json.dumps(client.get(f"/s/{d.screen_token}/state").get_json(), ensure_ascii=False)
+    screen_state = json.dumps(client.get(f"/s/{d.screen_link_token}/state").get_json(), ensure_ascii=False)
     assert "Voit lukea sen jo kotona." in screen_state and "[[" not in screen_state
     preview = staff.get(f"/console/d/{d.id}/steps/{reading.id}/preview").get_data(as_text=True)
     assert SALONKI_HOLE not in preview

@@ -28,11 +28,11 @@ def _participants(dialogue_id, n):
 def test_the_screen_and_the_console_count_in_the_right_form(make, client):
     d = make.dialogue()
     _participants(d.id, 1)
-    fi = client.get(f"/s/{d.screen_token}?lang=fi").get_data(as_text=True)
+    fi = client.get(f"/s/{d.screen_link_token}?lang=fi").get_data(as_text=True)
     assert re.search(r'id="participants">1</span> <span id="participants-word"[^>]*>osallistuja</span>', fi)
-    sv = client.get(f"/s/{d.screen_token}?lang=sv").get_data(as_text=True)
+    sv = client.get(f"/s/{d.screen_link_token}?lang=sv").get_data(as_text=True)
     assert re.search(r'>1</span> <span id="participants-word"[^>]*>deltagare</span>', sv)
-    en = client.get(f"/s/{d.screen_token}?lang=en").get_data(as_text=True)
+    en = client.get(f"/s/{d.screen_link_token}?lang=en").get_data(as_text=True)
     assert re.search(r'>1</span> <span id="participants-word"[^>]*>participant</span>', en)
     # the script takes the word for a new count from these
     assert 'data-one="participant" data-other="participants"' in en
@@ -40,7 +40,7 @@ def test_the_screen_and_the_console_count_in_the_right_form(make, client):
     data = staff.get(f"/console/d/{d.id}/data?lang=fi").get_data(as_text=True)
     assert "1 osallistuja (nimetön)" in data and "1 osallistujaa" not in data
     _participants(d.id, 1)
-    fi = client.get(f"/s/{d.screen_token}?lang=fi").get_data(as_text=True)
+    fi = client.get(f"/s/{d.screen_link_token}?lang=fi").get_data(as_text=True)
     assert re.search(r'>2</span> <span id="participants-word"[^>]*>osallistujaa</span>', fi)
     assert "2 osallistujaa (nimettömiä)" in staff.get(f"/console/d/{d.id}/data?lang=fi").get_data(as_text=True)
 

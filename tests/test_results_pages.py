@@ -58,11 +58,11 @@ def test_step_chart_is_the_same_svg_for_console_and_screen(make):
     known = build(make)
     d, dots = known.dialogue, known.steps[2]
     # hidden from the screen until the facilitator shows the results
-    assert make.app.test_client().get(f"/s/{d.screen_token}/chart/{dots.id}.svg").status_code == 404
+    assert make.app.test_client().get(f"/s/{d.screen_link_token}/chart/{dots.id}.svg").status_code == 404
     staff = Actor("facilitator", d.id, facilitator_id=d.owner_id)
     assert dispatch(staff, "reveal", {"client_id": cid(), "step_id": dots.id, "revealed": "1"})["ok"]
     staff_svg = _owner_client(make, known).get(f"/console/d/{d.id}/chart/{dots.id}.svg")
-    screen_svg = make.app.test_client().get(f"/s/{d.screen_token}/chart/{dots.id}.svg")
+    screen_svg = make.app.test_client().get(f"/s/{d.screen_link_token}/chart/{dots.id}.svg")
     assert staff_svg.mimetype == "image/svg+xml" and staff_svg.data == screen_svg.data
     root = ET.fromstring(staff_svg.data)
     ns = "{http://www.w3.org/2000/svg}"

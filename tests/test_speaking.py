@@ -29,7 +29,7 @@ def test_speak_signal_is_an_anonymous_queue_for_the_facilitator_only(make):
     page = phone_http.get(f"/p/{d.code}").get_data(as_text=True)
     assert 'name="action" value="speak"' in page
     phone = make.socket(phone_http, "participant", d)
-    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_link_token)
     screen.get_received()
     staff.get_received()
     assert phone.emit("act", "speak", {"raise": True, "client_id": cid()}, callback=True)["ok"]

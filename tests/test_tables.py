@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, select, text
 from dialogue import db
 from dialogue.db import alembic_config, upgrade
 from dialogue.models import Contribution, DialogueTable, Helper, Item, Participant, Step
+from dialogue import links
 from tests.conftest import cid
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -57,7 +58,7 @@ def by_table(d, kind: str, **config) -> Step:
 
 def host_link(staff, d, table_name: str) -> str:
     ok(act(staff, "helper_create", kind="table_host", label="Isäntä", table=table_name))
-    return db.session.scalars(select(Helper).where(Helper.dialogue_id == d.id).order_by(Helper.id.desc())).first().token
+    return db.session.scalars(select(Helper).where(Helper.dialogue_id == d.id).order_by(Helper.id.desc())).first().link_token
 
 
 def seats(d) -> Counter:
@@ -106,7 +107,7 @@ def test_a_method_brings_its_tables_and_a_host_link_takes_its_table_by_name(make
         "Pöytä 1", "Pöytä 2", "Pöytä 3"]
     staff = staff_of(make, d)
     token = host_link(staff, d, "pöytä 2")
-    helper = db.session.scalar(select(Helper).where(Helper.token == token))
+    helper = links.find(db.session, Helper, Helper.token, links.HELPER, token)
     assert helper.at_table.name == "Pöytä 2"
     assert db.session.scalar(select(DialogueTable).where(DialogueTable.dialogue_id == d.id).order_by(
         DialogueTable.id.desc())).name == "Pöytä 3"  # no new table was made
@@ -301,10 +302,10 @@ def test_a_table_host_sees_and_moderates_only_their_table_over_http_and_the_sock
 def test_the_screen_shows_every_table_side_by_side_or_one_without_javascript(make):
     d = make.dialogue()
     staff, (a, b), _prompt, _phones = _tables_with_answers(make, d)
-    screen = make.app.test_client().get(f"/s/{d.screen_token}").get_data(as_text=True)
+    screen = make.app.test_client().get(f"/s/{d.screen_link_token}").get_data(as_text=True)
     assert "table-column" in screen and "A: bussit" in screen and "B: neuvonta" in screen
     ok(act(staff, "screen_table", table_id=b))
-    screen = make.app.test_client().get(f"/s/{d.screen_token}").get_data(as_text=True)
+    screen = make.app.test_client().get(f"/s/{d.screen_link_token}").get_data(as_text=True)
     assert "B: neuvonta" in screen and "A: bussit" not in screen
 
 
@@ -330,7 +331,7 @@ def test_a_new_round_parts_tablemates_keeps_hosts_and_shows_the_last_summary(mak
     for table in ids:  # the three who sat together now sit at three different tables
         mates = [pid for pid, t in before.items() if t == table]
         assert len({after[pid] for pid in mates}) == 3
-    assert [db.session.scalar(select(Helper.table_id).where(Helper.token == t)) for t in hosts] == ids
+    assert [links.find(db.session, Helper, Helper.token, links.HELPER, t).table_id for t in hosts] == ids
     assert db.session.get(type(d), d.id).table_round == 2
     # The next group at table A reads what the previous group found.
     newcomer = next(pid for pid, t in after.items() if t == ids[0])

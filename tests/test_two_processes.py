@@ -172,3 +172,17 @@ def step_export(pair):
     doc = pair["staff_http"].get(f"{pair['b'].url}/console/d/{pair['dialogue']['id']}/export.json",
                                  timeout=30).json()
     return next(st for st in doc["steps"] if st["id"] == pair["steps"]["dots"])
+
+
+def test_closing_the_dialogue_on_b_disconnects_the_phones_on_both_processes(pair):
+    """Last in this module: the dialogue stays closed."""
+    phones = pair["phones_a"] + pair["phones_b"]
+    gone = [threading.Event() for _ in phones]
+    for phone, event in zip(phones, gone):
+        phone.on("disconnect", lambda *_a, e=event: e.set())
+    assert all(p.connected for p in phones)
+    ack = pair["staff_b"].call("act", ("set_state", {"state": "closed", "client_id": uuid.uuid4().hex}), timeout=10)
+    assert ack["ok"], ack
+    assert all(e.wait(10) for e in gone), "a phone's socket stayed connected after closing"
+    # The screens and the facilitator stay: the results are shown after closing.
+    assert pair["screen_a"].connected and pair["screen_b"].connected and pair["staff_b"].connected

@@ -63,6 +63,10 @@ def refusal(dialogue: Dialogue, role: str, when: str = MEETING):
     return _l("The dialogue is archived. Take it out of the archive to change this.")
 
 
+#: Keys of a command's result that carry a secret link: answered, never stored (links.py).
+SECRET_RESULTS = frozenset({"url", "token"})
+
+
 class CommandError(Exception):
     """A refusal with a translated message for the person; nothing was changed."""
 
@@ -165,12 +169,9 @@ def _error(message) -> dict[str, Any]:
     return {"ok": False, "error": str(message)}
 
 
-def dispatch(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
-    """Run command `name` for `actor` with `payload`; return the acknowledgement.
-
-    Never raises for bad input or refusals: the answer says `ok: false` with a
-    translated `error`, and nothing is changed.
-    """
+def check(actor: Actor | None, name: str, payload: Any) -> tuple[Command, str] | dict[str, Any]:
+    """The checks before any transaction: the command exists, the role may call it, the
+    payload is a dict with a valid client id. Returns (command, client_id), or the refusal."""
     cmd = REGISTRY.get(name) if isinstance(name, str) else None
     if cmd is None:
         return _error(_l("Unknown action."))
@@ -179,9 +180,28 @@ def dispatch(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
     if not isinstance(payload, dict):
         return _error(_l("The request is not valid. Reload the page."))
     try:
-        client_id = clean_client_id(payload.get("client_id"))
+        return cmd, clean_client_id(payload.get("client_id"))
     except InvalidInput as exc:
         return _error(exc.message)
+
+
+def busy() -> dict[str, Any]:
+    """The answer to a write the database could not take now; the phone's outbox resends it."""
+    return {**_error(_l("The server is busy. Your answer was not saved; try again.")), "retry": True}
+
+
+def dispatch(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
+    """Run command `name` for `actor` with `payload` in a transaction of its own; return the
+    acknowledgement.
+
+    Never raises for bad input or refusals: the answer says `ok: false` with a
+    translated `error`, and nothing is changed. (Socket writes under eventlet share
+    their transaction with the writes arriving together: group_commit.py.)
+    """
+    checked = check(actor, name, payload)
+    if isinstance(checked, dict):
+        return checked
+    cmd, client_id = checked
     for attempt in range(3):
         try:
             return _run(cmd, actor, payload, client_id)
@@ -198,7 +218,7 @@ def dispatch(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
             # Every database connection was in use for pool_timeout seconds (an overload):
             # waiting longer helps nobody; the phone's outbox sends the write again later.
             log.warning("no database connection free for %s", name)
-            return {**_error(_l("The server is busy. Your answer was not saved; try again.")), "retry": True}
+            return busy()
     return _error(_l("The server is busy. Your answer was not saved; try again."))
 
 
@@ -216,27 +236,37 @@ def _stored_ack(actor: Actor, client_id: str) -> dict[str, Any] | None:
     return _find_ack(s, actor, client_id)
 
 
+def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
+           client_id: str) -> tuple[dict[str, Any], list[Callable[[], None]]]:
+    """The command's work inside an open write transaction: (acknowledgement, effects).
+
+    A resent client id returns the stored acknowledgement and changes nothing. Raises
+    CommandError/InvalidInput for a refusal (the caller rolls back what it did).
+    """
+    done = _find_ack(s, actor, client_id)
+    if done is not None:
+        return done, []
+    dialogue = s.get(Dialogue, actor.dialogue_id)
+    if dialogue is None:
+        raise CommandError(_l("This dialogue does not exist."))
+    refused = refusal(dialogue, actor.role, cmd.when)
+    if refused is not None:
+        raise CommandError(refused)
+    ctx = CommandContext(s, actor, payload, dialogue)
+    result = cmd.func(ctx) or {}
+    if cmd.audit:
+        ctx.audit(cmd.name, **{k: v for k, v in payload.items() if k != "client_id"})
+    response = {"ok": True, **result}
+    # A secret link in the answer (a new helper link, say) is not kept in the database.
+    stored = {k: v for k, v in response.items() if k not in SECRET_RESULTS}
+    s.add(ProcessedWrite(dialogue_id=dialogue.id, actor=actor.key, client_id=client_id, response=stored))
+    return response, ctx.effects
+
+
 def _run(cmd: Command, actor: Actor, payload: dict, client_id: str) -> dict[str, Any]:
-    effects: list[Callable[[], None]] = []
     try:
         with db.write() as s:
-            done = _find_ack(s, actor, client_id)
-            if done is not None:
-                return done
-            dialogue = s.get(Dialogue, actor.dialogue_id)
-            if dialogue is None:
-                raise CommandError(_l("This dialogue does not exist."))
-            refused = refusal(dialogue, actor.role, cmd.when)
-            if refused is not None:
-                raise CommandError(refused)
-            ctx = CommandContext(s, actor, payload, dialogue)
-            result = cmd.func(ctx) or {}
-            if cmd.audit:
-                ctx.audit(cmd.name, **{k: v for k, v in payload.items() if k != "client_id"})
-            response = {"ok": True, **result}
-            s.add(ProcessedWrite(dialogue_id=dialogue.id, actor=actor.key, client_id=client_id,
-                                 response=response))
-            effects = ctx.effects
+            response, effects = run_in(s, cmd, actor, payload, client_id)
     except (CommandError, InvalidInput) as exc:
         return _error(exc.message)
     for effect in effects:

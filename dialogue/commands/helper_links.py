@@ -30,7 +30,7 @@ def kind_labels() -> dict[str, object]:
 
 
 def helper_url(helper: Helper) -> str:
-    return f"{public_url()}/h/{helper.token}"
+    return f"{public_url()}/h/{helper.link_token}"
 
 
 def links_of(s: Session, dialogue_id: int) -> list[Helper]:

@@ -41,6 +41,7 @@ from dialogue.models import (
     Vote,
     utcnow,
 )
+from dialogue.realtime import broadcast, control
 from dialogue.realtime.snapshot import step_texts, timer_state
 from dialogue.synthesis.groups import large_enough
 from dialogue.textclean import InvalidInput, clean_int
@@ -96,6 +97,10 @@ def raw_counts(s: Session, dialogue: Dialogue) -> dict[str, int]:
 
 # -- state changes ------------------------------------------------------------
 
+#: The states in which participants take no part any more: their sockets are closed.
+ENDED_STATES = ("closed", "archived")
+
+
 @command("set_state", roles=FACILITATOR_ONLY, when=ALWAYS)
 def set_state(ctx: CommandContext) -> dict:
     """Move the dialogue to another state (only along TRANSITIONS)."""
@@ -119,6 +124,11 @@ def set_state(ctx: CommandContext) -> dict:
     d.state = target
     ctx.audit("set_state", before=previous, after=target)
     ctx.changed(everyone=True)
+    if target in ENDED_STATES:
+        # After the phones got the closed state: end their sockets on every server process
+        # (their pages reload and show the dialogue closed; see realtime/handlers.py).
+        did = d.id
+        ctx.effects.append(lambda: control.disconnect_room(broadcast.room(did, "participants")))
     return {"state": target}
 
 

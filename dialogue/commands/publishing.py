@@ -45,7 +45,7 @@ def publish_results(ctx: CommandContext) -> dict:
     pub.include_contributions = _flag(ctx.payload.get("include_contributions"))
     pub.message = message
     ctx.s.flush()
-    return {"token": pub.token, "public": pub.public, "message": str(_l("The results page is published."))}
+    return {"token": pub.link_token, "public": pub.public, "message": str(_l("The results page is published."))}
 
 
 @command("withdraw_results", roles=FACILITATOR_ONLY, audit=True, when=ALWAYS)

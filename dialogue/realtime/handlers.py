@@ -24,7 +24,8 @@ from dialogue.actors import (
     participant_actor,
     screen_dialogue,
 )
-from dialogue.commands.core import dispatch
+from dialogue.commands import group_commit
+from dialogue.commands.lifecycle import ENDED_STATES
 from dialogue.extensions import socketio
 from dialogue.models import Dialogue
 from dialogue.realtime import broadcast, snapshot
@@ -101,6 +102,8 @@ def on_connect(auth: Any = None):
     dialogue, actor = _resolve(role, dialogue_id, secret)
     if dialogue is None or actor is None:
         raise ConnectionRefusedError("unauthorised")
+    if actor.role == PARTICIPANT and dialogue.state in ENDED_STATES:
+        raise ConnectionRefusedError("closed")  # closing ended the phones' sockets; they stay ended
     _credentials[request.sid] = (role, dialogue.id, secret)
     for name in _rooms(actor):
         join_room(name)
@@ -143,4 +146,4 @@ def on_act(name: Any = None, payload: Any = None):
     key = f"{actor.dialogue_id}:{actor.key}" if actor else request.sid
     if not bucket_for(key, staff=actor is not None and actor.role == FACILITATOR).take():
         return {"ok": False, "error": gettext("Too fast. Wait a moment and try again."), "retry": True}
-    return dispatch(actor, name, payload)
+    return group_commit.write(actor, name, payload)

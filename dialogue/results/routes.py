@@ -15,7 +15,7 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from sqlalchemy import select
 
-from dialogue import activities, db
+from dialogue import activities, db, links
 from dialogue.actors import facilitator_actor, screen_dialogue
 from dialogue.commands import publishing  # noqa: F401  (registers publish_results / withdraw_results)
 from dialogue.commands.core import dispatch
@@ -136,7 +136,7 @@ def _published_context(dialogue: Dialogue, pub: Publication) -> dict:
 @bp.get("/r/<key>")
 def published(key: str):
     """A published results page: what was heard, for participants and decision-makers."""
-    pub = db.session.scalar(select(Publication).where(Publication.token == key))
+    pub = links.find(db.session, Publication, Publication.token, links.PUBLICATION, key)
     if not is_live(pub):
         abort(404)
     dialogue = db.session.get(Dialogue, pub.dialogue_id)

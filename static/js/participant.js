@@ -100,7 +100,9 @@
   socket.on("connect", function () {
     connection.hidden = true;
   });
-  socket.on("disconnect", function () {
+  socket.on("disconnect", function (reason) {
+    /* The server ended this socket on purpose (the dialogue closed): the page shows why. */
+    if (reason === "io server disconnect") { window.location.reload(); return; }
     connection.textContent = body.getAttribute("data-offline");
     connection.hidden = false;
   });

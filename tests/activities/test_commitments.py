@@ -27,7 +27,7 @@ def test_staff_write_a_card_and_it_reaches_phones_and_screen(make, client):
     phone = make.participant_client(d)
     page = phone.get(f"/p/{d.code}").get_data(as_text=True)
     assert "Avataan neuvontapiste" in page and "Mikkelin kaupunki" in page and "2027-03-01" in page
-    screen = client.get(f"/s/{d.screen_token}/state").get_json()
+    screen = client.get(f"/s/{d.screen_link_token}/state").get_json()
     assert screen["step"]["results"]["list"][0]["text"] == "Avataan neuvontapiste"
 
 

@@ -75,7 +75,7 @@ def test_results_stay_off_the_screen_until_revealed(make):
     phone.post(f"/p/{d.code}/act", data={"action": "give_feedback", "client_id": cid(), "step_id": step.id,
                                          "q_heard": "4"})
     screen = make.app.test_client()
-    assert screen.get(f"/s/{d.screen_token}/chart/{step.id}.svg").status_code == 404
+    assert screen.get(f"/s/{d.screen_link_token}/chart/{step.id}.svg").status_code == 404
 
 
 def test_config_is_checked():

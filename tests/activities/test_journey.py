@@ -61,7 +61,7 @@ def test_incomplete_entries_are_refused_with_a_message(make):
 
 def test_socket_entries_show_as_counts_per_stage_on_the_screen(make):
     d, step, staff = _journey(make, stages=["Haku", "Tapaaminen"])
-    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_link_token)
     screen.get_received()
     phone = make.socket(make.participant_client(d), "participant", d)
     for stage, kind, feeling in ((0, "pain", 1), (0, "pain", 2), (1, "good", 5)):

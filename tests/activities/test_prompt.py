@@ -75,7 +75,7 @@ def test_socket_contribute_acks_after_commit_and_reaches_the_screen(make):
     staff = make.socket(owner, "facilitator", d)
     ack = staff.emit("act", "go_to_step", {"step_id": steps(d.id)[1].id, "client_id": cid()}, callback=True)
     assert ack["ok"]
-    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_link_token)
     screen.get_received()
     phone_http = make.participant_client(d)
     phone = make.socket(phone_http, "participant", d)
@@ -105,7 +105,7 @@ def test_hidden_contribution_leaves_screen_and_export(make, runner, tmp_path):
     for text in ("Pidä tämä", "Piilota tämä"):
         phone.emit("act", "contribute", {"step_id": prompt.id, "client_id": cid(), "text": text}, callback=True)
     hidden_id = db.session.query(Contribution).filter_by(text="Piilota tämä").one().id
-    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_link_token)
     screen.get_received()
     staff.emit("act", "set_hidden", {"contribution_id": hidden_id, "hidden": True, "client_id": cid()}, callback=True)
     wall = [m["args"][0] for m in screen.get_received() if m["name"] == "live"][-1]["step"]["wall"]
@@ -130,7 +130,7 @@ def test_private_note_stays_private_until_shared(make):
     ack = author.emit("act", "contribute", {"step_id": step.id, "text": "Oma ajatus", "client_id": cid()},
                       callback=True)
     assert ack["ok"]
-    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_link_token)
     wall = [m["args"][0] for m in screen.get_received() if m["name"] == "live"][-1]["step"]["wall"]
     assert wall == []
     page = author_http.get(f"/p/{d.code}").get_data(as_text=True)
@@ -162,7 +162,7 @@ def test_read_aloud_choice_keeps_report_only_insights_off_the_screen(make, clien
                                               "text": "Vain raporttiin", "read_aloud": ""})
     phone_http.post(f"/p/{d.code}/act", data={"action": "contribute", "step_id": step.id, "client_id": cid(),
                                               "text": "Ei valintaa"})
-    screen = client.get(f"/s/{d.screen_token}/state").get_json()
+    screen = client.get(f"/s/{d.screen_link_token}/state").get_json()
     assert [c["text"] for c in screen["step"]["wall"]] == ["Saa lukea"]
     flags = {c.text: c.extra.get("read_aloud") for c in db.session.query(Contribution)}
     assert flags == {"Saa lukea": True, "Vain raporttiin": False, "Ei valintaa": False}
@@ -182,5 +182,5 @@ def test_i_heard_step_is_written_by_decision_makers_and_read_by_residents(make, 
                                       "text": "Kuulin, että bussit ovat ongelma"})
     page = resident.get(f"/p/{d.code}").get_data(as_text=True)
     assert "Kuulin, että bussit ovat ongelma" in page and 'name="text"' not in page
-    wall = client.get(f"/s/{d.screen_token}/state").get_json()["step"]["wall"]
+    wall = client.get(f"/s/{d.screen_link_token}/state").get_json()["step"]["wall"]
     assert wall[0]["decision_maker"] is True

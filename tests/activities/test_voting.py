@@ -120,7 +120,7 @@ def test_hidden_results_until_revealed_but_staff_always_see(make):
     assert "vote-results" not in page
     console = make.facilitator_client(room.owner).get(f"/console/d/{room.dialogue.id}").get_data(as_text=True)
     assert 'value="reveal"' in console
-    screen_json = make.app.test_client().get(f"/s/{d.screen_token}/state").get_json()
+    screen_json = make.app.test_client().get(f"/s/{d.screen_link_token}/state").get_json()
     assert screen_json["step"]["results"] is None
     assert room.act(room.staff, "reveal", step_id=room.step_id, revealed="1")["ok"]
     db.session.expire_all()
@@ -263,19 +263,19 @@ def test_results_are_hidden_until_revealed_by_default(make, kind):
     room = Room(make, kind, items=None if kind == "feedback" else ITEMS)
     assert room.step().config["hide_results"] is (HIDE_RESULTS_DEFAULT and kind != "questions")
     d = db.session.get(Dialogue, room.dialogue.id)
-    screen = make.app.test_client().get(f"/s/{d.screen_token}/state").get_json()["step"]
+    screen = make.app.test_client().get(f"/s/{d.screen_link_token}/state").get_json()["step"]
     assert screen["results_hidden"] is (kind != "questions")
     assert (screen["results"] is None) is (kind != "questions")
     if kind != "questions":
         assert room.act(room.staff, "reveal", step_id=room.step_id, revealed="1")["ok"]
-        screen = make.app.test_client().get(f"/s/{d.screen_token}/state").get_json()["step"]
+        screen = make.app.test_client().get(f"/s/{d.screen_link_token}/state").get_json()["step"]
         assert not screen["results_hidden"] and screen["results"] is not None
 
 
 def test_socket_votes_reach_staff_and_screen_but_not_other_phones(make):
     room = Room(make, "dots", hide_results=False)
     a = room.item_ids()[0]
-    screen = make.socket(make.app.test_client(), "screen", room.dialogue, token=room.dialogue.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", room.dialogue, token=room.dialogue.screen_link_token)
     staff = make.socket(make.facilitator_client(room.owner), "facilitator", room.dialogue)
     voter = make.socket(make.participant_client(room.dialogue), "participant", room.dialogue)
     bystander = make.socket(make.participant_client(room.dialogue), "participant", room.dialogue)

@@ -189,6 +189,10 @@ async def run_load(args, servers: list[LiveServer], dialogue: dict, step_id: int
     end = time.monotonic() + 15
     while screen.total != acked and time.monotonic() < end:
         await asyncio.sleep(0.1)
+    last_ack = max((p.acked_at for p in phones if p.ok), default=time.monotonic())
+    # How far the screen's tally lagged behind the last acknowledgement (coalesced updates).
+    result["screen_delay_ms"] = round(1000 * max(0.0, screen.changed_at - last_ack), 1) \
+        if screen.total == acked else None
     result["screen_updates"] = screen.frames - frames_before
     result["screen_total"] = screen.total
     result["screen_shows_every_vote"] = screen.total == acked
@@ -220,6 +224,10 @@ def main() -> None:
     parser.add_argument("--processes", type=int, choices=(1, 2), default=1, help="2: two servers sharing Redis")
     parser.add_argument("--nodelay", choices=("0", "1"), default="1", help="OSUVA_TCP_NODELAY for the server")
     parser.add_argument("--green-psycopg2", choices=("0", "1"), default="1", help="OSUVA_GREEN_PSYCOPG2")
+    parser.add_argument("--synchronous", choices=("FULL", "NORMAL"), default=None,
+                        help="OSUVA_SQLITE_SYNCHRONOUS (the server's default: FULL)")
+    parser.add_argument("--group-commit-ms", type=float, default=None,
+                        help="OSUVA_GROUP_COMMIT_MS (0: every socket write commits alone)")
     parser.add_argument("--pool-size", type=int, default=None, help="OSUVA_DB_POOL_SIZE")
     parser.add_argument("--tally-interval", type=float, default=None, help="OSUVA_TALLY_INTERVAL")
     parser.add_argument("--server-cores", default="0", help="cores for the servers, e.g. 0 or 0,1")
@@ -249,6 +257,10 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="osuva-bench-")))
         env = {"OSUVA_TCP_NODELAY": args.nodelay, "OSUVA_GREEN_PSYCOPG2": args.green_psycopg2}
+        if args.synchronous:
+            env["OSUVA_SQLITE_SYNCHRONOUS"] = args.synchronous
+        if args.group_commit_ms is not None:
+            env["OSUVA_GROUP_COMMIT_MS"] = str(args.group_commit_ms)
         if args.pool_size:
             env["OSUVA_DB_POOL_SIZE"] = str(args.pool_size)
         if args.tally_interval is not None:

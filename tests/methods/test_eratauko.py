@@ -90,7 +90,7 @@ def _helper(make, d, kind="scribe", table=""):
     _ok(staff.emit("act", "helper_create", {"kind": kind, "label": "Kirjuri", "table": table,
                                              "client_id": cid()}, callback=True))
     helper = db.session.query(Helper).filter_by(dialogue_id=d.id).order_by(Helper.id.desc()).first()
-    return helper.token
+    return helper.link_token
 
 
 # -- phones down ---------------------------------------------------------------------
@@ -102,7 +102,7 @@ SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "export.sche
 def _helper_socket(make, staff, d, kind, table=""):
     _ok(staff.emit("act", "helper_create", {"kind": kind, "table": table, "client_id": cid()}, callback=True))
     helper = db.session.query(Helper).filter_by(dialogue_id=d.id).order_by(Helper.id.desc()).first()
-    return make.socket(make.app.test_client(), "helper", d, token=helper.token)
+    return make.socket(make.app.test_client(), "helper", d, token=helper.link_token)
 
 
 def _eratauko(make):
@@ -209,10 +209,10 @@ def test_phones_down_quiets_the_screen_but_not_the_console(make, client):
                                                 "text": "Jaettu ajatus", "client_id": cid()}, callback=True))
     _ok(phone.emit("act", "share_note", {"contribution_id": note["id"], "client_id": cid()}, callback=True))
     _go(staff, steps["Joint dialogue"])
-    screen = client.get(f"/s/{d.screen_token}/state").get_json()
+    screen = client.get(f"/s/{d.screen_link_token}/state").get_json()
     assert screen["phones_down"] and screen["topic"] == "Työnhaku maaseudulla"
     assert screen["step"]["wall"] is None and screen["step"]["results"] is None
-    page = client.get(f"/s/{d.screen_token}").get_data(as_text=True)
+    page = client.get(f"/s/{d.screen_link_token}").get_data(as_text=True)
     assert 'class="screen mode-step phones-down"' in page and "Työnhaku maaseudulla" in page
     # a prompt step with phones down: the console still sees the wall, the screen does not
     with db.write() as s:
@@ -221,7 +221,7 @@ def test_phones_down_quiets_the_screen_but_not_the_console(make, client):
     _go(staff, steps["Reflection"])
     _ok(phone.emit("act", "contribute", {"step_id": steps["Reflection"].id, "text": "Toinen", "client_id": cid()},
                    callback=True))
-    assert client.get(f"/s/{d.screen_token}/state").get_json()["step"]["wall"] is None
+    assert client.get(f"/s/{d.screen_link_token}/state").get_json()["step"]["wall"] is None
 
 
 # -- the speak queue ----------------------------------------------------------------------
@@ -341,7 +341,7 @@ def test_sharing_insights_shows_only_those_allowed_to_be_read_aloud(make, client
     refresh()
     page = console.get(f"/console/d/{d.id}?lang=en").get_data(as_text=True)
     assert "To read aloud (1)" in page and "Saa lukea ääneen" in page and "Vain raporttiin" not in page
-    screen = client.get(f"/s/{d.screen_token}/state").get_json()
+    screen = client.get(f"/s/{d.screen_link_token}/state").get_json()
     assert [c["text"] for c in screen["step"]["results"]["list"]] == ["Saa lukea ääneen"]
 
 

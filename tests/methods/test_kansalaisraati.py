@@ -47,7 +47,7 @@ def test_jury_statement_in_every_format(make):
     hearing = go("Expert hearing 1")
     act(phones[0], "ask", step_id=hearing, text="Paljonko neuvonta maksaa?")
     act(staff, "helper_create", kind="table_host", label="Vetäjä", table="Pöytä 1")
-    token = db.session.scalar(select(Helper.token).where(Helper.dialogue_id == d.id, Helper.label == "Vetäjä"))
+    token = db.session.scalar(select(Helper).where(Helper.dialogue_id == d.id, Helper.label == "Vetäjä")).link_token
     host = make.socket(make.app.test_client(), "helper", d, token=token)
     tables_step = go("At the tables: draft recommendations")
     act(host, "draft_add_section", step_id=tables_step, text="Neuvontapiste kirjastoon.")
@@ -103,7 +103,7 @@ def test_jury_statement_in_every_format(make):
     assert "Kimppakyydit olisivat halvempia." in html
     # published: the recommendations with their support, for anyone with the link
     act(staff, "publish_results", message="Raadin julkilausuma", public=True)
-    key = db.session.scalar(select(Publication.token).where(Publication.dialogue_id == d.id))
+    key = db.session.scalar(select(Publication).where(Publication.dialogue_id == d.id)).link_token
     published = make.app.test_client().get(f"/r/{key}").get_data(as_text=True)
     assert "Neuvontapiste kirjastoon ja puhelinneuvonta." in published and "<svg" in published
     for fmt in ("csv", "docx", "xlsx"):  # zipped CSV files and XML: the statement's words are in them
@@ -155,7 +155,7 @@ def test_the_commissioning_body_answers_through_its_own_link_after_closing(make)
     for kind in ("respondent", "scribe"):
         _ok(staff.emit("act", "helper_create", {"kind": kind, "label": kind, "client_id": cid()}, callback=True))
         links[kind] = db.session.scalars(select(Helper).where(Helper.dialogue_id == d.id)
-                                         .order_by(Helper.id.desc())).first().token
+                                         .order_by(Helper.id.desc())).first().link_token
     _ok(staff.emit("act", "set_state", {"state": "closed", "client_id": cid()}, callback=True))
     body = make.app.test_client()
     page = body.get(f"/h/{links['respondent']}").get_data(as_text=True)
@@ -170,6 +170,6 @@ def test_the_commissioning_body_answers_through_its_own_link_after_closing(make)
     assert not refused["ok"]
     _ok(staff.emit("act", "publish_results", {"message": "Julkilausuma ja vastine", "client_id": cid()},
                    callback=True))
-    key = db.session.scalar(select(Publication.token).where(Publication.dialogue_id == d.id))
+    key = db.session.scalar(select(Publication).where(Publication.dialogue_id == d.id)).link_token
     published = make.app.test_client().get(f"/r/{key}").get_data(as_text=True)
     assert "Kaupunki avaa neuvontapisteen kirjastoon." in published and "Toinen vastaus" not in published

@@ -72,7 +72,7 @@ def _helper(make, d, kind="scribe", table=""):
     _ok(staff.emit("act", "helper_create", {"kind": kind, "label": "Kirjuri", "table": table,
                                              "client_id": cid()}, callback=True))
     helper = db.session.query(Helper).filter_by(dialogue_id=d.id).order_by(Helper.id.desc()).first()
-    return helper.token
+    return helper.link_token
 
 
 # -- phones down ---------------------------------------------------------------------
@@ -136,7 +136,7 @@ def test_a_decision_maker_helper_link_writes_i_heard_and_accepts_commitments(mak
     _go(staff, steps["Decision-makers: I heard…"])
     helper_http.post(f"/h/{token}/act", data={"action": "contribute", "text": "Kuulin, että ilta on vaikea",
                                               "step_id": steps["Decision-makers: I heard…"].id, "client_id": cid()})
-    wall = client.get(f"/s/{d.screen_token}/state").get_json()["step"]["wall"]
+    wall = client.get(f"/s/{d.screen_link_token}/state").get_json()["step"]["wall"]
     assert wall == [{"id": wall[0]["id"], "text": "Kuulin, että ilta on vaikea", "decision_maker": True}]
     _go(staff, steps["Commitments"])
     card = _ok(staff.emit("act", "add_commitment", {"step_id": steps["Commitments"].id, "text": "Selvitetään",

@@ -27,7 +27,7 @@ def _steps(d):
 def _helper_socket(make, staff, d, kind, table=""):
     _ok(staff.emit("act", "helper_create", {"kind": kind, "table": table, "client_id": cid()}, callback=True))
     helper = db.session.query(Helper).filter_by(dialogue_id=d.id).order_by(Helper.id.desc()).first()
-    return make.socket(make.app.test_client(), "helper", d, token=helper.token)
+    return make.socket(make.app.test_client(), "helper", d, token=helper.link_token)
 
 
 

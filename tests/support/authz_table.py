@@ -402,7 +402,8 @@ def _publication(w: World, *, live: bool = True) -> str:
             s.add(pub)
         if live:
             pub.withdrawn_at = None
-        return pub.token
+        s.flush()
+        return pub.link_token  # the database keeps only a hash; the link is made from it
 
 
 def select_publication(dialogue_id: int):

@@ -58,7 +58,7 @@ class Room:
             h = Helper(dialogue_id=self.dialogue.id, token=cid(), kind="scribe")
             s.add(h)
             s.flush()
-            return Actor("helper", self.dialogue.id, helper_id=h.id), h.token
+            return Actor("helper", self.dialogue.id, helper_id=h.id), h.link_token
 
     def act(self, actor, name, **payload):
         """Run a command as `actor`; messages in English (the msgids) whatever is translated."""

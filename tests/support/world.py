@@ -198,7 +198,7 @@ class World:
         The other dialogue's helper holds a helper link of that dialogue only (own=True).
         """
         if kind == "screen" and persona == "screen":
-            return self.d.screen_token
+            return self.d.screen_link_token
         if kind == "helper":
             tokens = {"helper": self.helper_token, "helper_other_table": self.helper_other_table_token}
             if own:
@@ -214,7 +214,7 @@ class World:
         if role == "helper":
             auth["token"] = self.secret(persona, "helper", own=own)
         elif role == "screen":
-            auth["token"] = self.d.screen_token
+            auth["token"] = self.d.screen_link_token
         return socketio.test_client(self.app, flask_test_client=self.client(persona), auth=auth)
 
     # -- observing ----------------------------------------------------------------

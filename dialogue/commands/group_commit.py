@@ -1,0 +1,192 @@
+"""Group commit: socket writes that arrive within a few milliseconds share one transaction.
+
+With SQLite at `synchronous=FULL` every commit waits for an fsync; a room voting at once
+would pay one per vote. Instead the socket handler hands its write to `submit()`, which
+waits; one committer task collects what arrived during `window` seconds and runs it as
+one transaction:
+
+    BEGIN -> for each write: SAVEPOINT, the command (core.run_in), RELEASE -> COMMIT
+
+- A write that fails its checks (or its unique rules) is rolled back to its savepoint and
+  fails alone; the others of its group are stored.
+- Nobody is acknowledged before the commit: the waiting handlers wake after it, and if
+  the commit fails every write of the group gets "busy, try again" (`retry`), none `ok`.
+- Idempotency is unchanged: each write stores its acknowledgement (ProcessedWrite) in
+  the group's transaction; a resent client id, even in the same group, gets the first.
+- Live updates (the command's effects) run after the commit, in the writer's own handler.
+- Under eventlet the commit itself (SQLite's fsync) runs in an OS thread (eventlet.tpool),
+  so the process keeps serving sockets while the disk syncs.
+
+Writes are taken in arrival order (first come, first served). Used on SQLite, whose writes
+are serialised anyway; on PostgreSQL each write keeps its own transaction (see init_app).
+HTML form posts keep their own transaction (core.dispatch).
+"""
+from __future__ import annotations
+
+import collections
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Flask
+from flask_babel import force_locale, get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from dialogue import db
+from dialogue.actors import Actor
+from dialogue.commands import core
+from dialogue.textclean import InvalidInput
+
+log = logging.getLogger(__name__)
+
+#: Writes in one transaction at most (a larger burst is split into several groups).
+MAX_GROUP = 200
+#: How long a handler waits for its group's commit before answering "busy, try again".
+WAIT_LIMIT = 30.0
+
+
+@dataclass
+class Job:
+    """One write waiting for its group's commit."""
+    cmd: core.Command
+    actor: Actor
+    payload: dict
+    client_id: str
+    locale: str
+    done: threading.Event = field(default_factory=threading.Event)
+    response: dict[str, Any] | None = None     # the acknowledgement, once committed
+    refusal: Any = None                        # or the (translatable) reason it was refused
+    effects: list[Callable[[], None]] = field(default_factory=list)
+
+    def answer(self) -> dict[str, Any]:
+        """The acknowledgement for the writer (in the writer's own language)."""
+        if self.refusal is not None:
+            return core._error(self.refusal)
+        return self.response if self.response is not None else core.busy()
+
+
+class GroupCommitter:
+    """Collects socket writes for `window` seconds and commits each group once."""
+
+    def __init__(self, app: Flask, window: float, start_task: Callable, sleep: Callable,
+                 run_commit: Callable[[Callable[[], None]], None] | None = None):
+        self.app = app
+        self.window = window
+        self._start_task = start_task
+        self._sleep = sleep
+        self._run_commit = run_commit
+        self._queue: collections.deque[Job] = collections.deque()
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._running = False
+
+    def submit(self, actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
+        """Run a write in the next group; return its acknowledgement after the group's commit."""
+        checked = core.check(actor, name, payload)
+        if isinstance(checked, dict):
+            return checked
+        cmd, client_id = checked
+        # End the handler's read transaction: it must not hold a connection (or SQLite's
+        # read snapshot) while it waits.
+        db.session.rollback()
+        job = Job(cmd, actor, payload, client_id, str(get_locale() or self.app.config["BABEL_DEFAULT_LOCALE"]))
+        with self._lock:
+            self._queue.append(job)
+            start, self._running = not self._running, True
+        if start:
+            self._start_task(self._run_forever)
+        self._wake.set()
+        if not job.done.wait(WAIT_LIMIT):
+            return core.busy()
+        for effect in job.effects:
+            effect()
+        return job.answer()
+
+    def _run_forever(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            self._sleep(self.window)  # let the writes arriving together join the group
+            while True:
+                with self._lock:
+                    batch = [self._queue.popleft() for _ in range(min(MAX_GROUP, len(self._queue)))]
+                if not batch:
+                    break
+                try:
+                    self.commit(batch)
+                except Exception:  # never leave a writer waiting, never stop the committer
+                    log.exception("group commit failed")
+                finally:
+                    for job in batch:
+                        job.done.set()
+
+    def commit(self, batch: list[Job]) -> None:
+        """Run `batch` in one transaction, each write in its own savepoint; commit once.
+
+        Sets each job's response or refusal; on a failed commit every job is left (or
+        put back) without a response, which answers "busy, try again".
+        """
+        with self.app.app_context():
+            for attempt in range(3):
+                try:
+                    with db.write(self._run_commit) as s:
+                        for job in batch:
+                            self._run_one(s, job)
+                    return
+                except (OperationalError, PoolTimeout) as exc:
+                    log.warning("group of %d writes not committed (attempt %d): %s", len(batch), attempt + 1, exc)
+                except SQLAlchemyError:
+                    log.exception("group of %d writes not committed", len(batch))
+                    attempt = 2
+                finally:
+                    db.session.remove()
+                for job in batch:  # nothing of this try was stored: nobody gets its answer
+                    job.response, job.refusal, job.effects = None, None, []
+                if attempt >= 2:
+                    return
+
+    @staticmethod
+    def _run_one(s, job: Job) -> None:
+        with force_locale(job.locale):
+            try:
+                with s.begin_nested():
+                    job.response, job.effects = core.run_in(s, job.cmd, job.actor, job.payload, job.client_id)
+                    s.flush()  # a unique rule breaks here, inside the savepoint
+            except (core.CommandError, InvalidInput) as exc:
+                job.response, job.effects, job.refusal = None, [], exc.message
+            except IntegrityError:
+                job.response, job.effects = core._find_ack(s, job.actor, job.client_id), []
+                if job.response is None:
+                    job.refusal = _l("That was already recorded.")
+
+
+_committer: GroupCommitter | None = None
+
+
+def init_app(app: Flask) -> None:
+    """Group the socket writes under eventlet on SQLite when OSUVA_GROUP_COMMIT_MS > 0 (the default)."""
+    global _committer
+    from dialogue.extensions import socketio
+    window = app.config.get("GROUP_COMMIT_MS", 0) / 1000
+    # PostgreSQL shares its log flushes between concurrent commits itself, and one committer
+    # would serialise every write's round trips: there each write keeps its own transaction
+    # (and waits for a connection in arrival order: dbpool.py).
+    sqlite = app.config["DATABASE_URL"].startswith("sqlite")
+    enabled = window > 0 and app.config["ASYNC_MODE"] == "eventlet" and sqlite
+    _committer = None
+    if enabled:
+        from eventlet import tpool
+        # The commit (SQLite's fsync) in an OS thread: the other greenlets go on meanwhile,
+        # receiving the writes of the next group. Only the committer uses its session.
+        _committer = GroupCommitter(app, window, socketio.start_background_task, socketio.sleep,
+                                    run_commit=tpool.execute)
+
+
+def write(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
+    """The socket's write: in the next group when grouping is on, else on its own."""
+    if _committer is None:
+        return core.dispatch(actor, name, payload)
+    return _committer.submit(actor, name, payload)

@@ -1,0 +1,137 @@
+"""Group commit (dialogue/commands/group_commit.py): socket writes arriving together share one
+transaction; each is acknowledged only after that commit; a bad write fails alone.
+
+Also: SQLite commits with synchronous=FULL, so what is acknowledged survives a power cut.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from dialogue import db
+from dialogue.actors import PARTICIPANT, Actor
+from dialogue.commands import core
+from dialogue.commands.group_commit import GroupCommitter, Job
+from dialogue.models import ProcessedWrite, Vote
+from tests.support.world import World, cid
+
+
+@pytest.fixture
+def room(make):
+    w = World(make)
+    step = w.step("dots")
+    items = w.items("dots", n=3, dots=2, max_per_item=2)
+    return w, step.id, items
+
+
+def job(actor: Actor, payload: dict, client_id: str | None = None) -> Job:
+    client_id = client_id or cid()
+    return Job(core.REGISTRY["dot"], actor, {**payload, "client_id": client_id}, client_id, "fi")
+
+
+def votes_of(participant_id: int) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.coalesce(func.sum(Vote.value), 0)).where(
+        Vote.participant_id == participant_id))
+
+
+def committer(app, start_task=None) -> GroupCommitter:
+    return GroupCommitter(app, 0.001, start_task or (lambda f: threading.Thread(target=f, daemon=True).start()),
+                          time.sleep)
+
+
+def test_commits_are_synced_to_disk(app):
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        else:
+            assert conn.execute(text("SHOW synchronous_commit")).scalar() == "on"
+
+
+def test_a_bad_write_fails_alone_and_the_others_of_its_group_are_stored(app, room):
+    w, step_id, items = room
+    me = Actor(PARTICIPANT, w.d.id, participant_id=w.participant_id)
+    other = Actor(PARTICIPANT, w.d.id, participant_id=w.new_participant())
+    batch = [job(me, {"step_id": step_id, "item_id": items[0], "delta": 1}),
+             job(me, {"step_id": step_id, "item_id": 10**9, "delta": 1}),        # no such item
+             job(other, {"step_id": step_id, "item_id": items[1], "delta": 1}),
+             job(me, {"step_id": step_id, "item_id": items[1], "delta": 1}),
+             job(me, {"step_id": step_id, "item_id": items[2], "delta": 1})]     # over the budget of 2
+    committer(app).commit(batch)
+    answers = [j.answer() for j in batch]
+    assert [a["ok"] for a in answers] == [True, False, True, True, False]
+    assert answers[1]["error"] and answers[4]["error"]
+    assert votes_of(me.participant_id) == 2
+    assert votes_of(other.participant_id) == 1
+    # Each stored write has its acknowledgement stored with it; the refused ones none.
+    stored = set(db.session.scalars(select(ProcessedWrite.client_id)))
+    assert {batch[0].client_id, batch[2].client_id, batch[3].client_id} <= stored
+    assert batch[1].client_id not in stored and batch[4].client_id not in stored
+
+
+def test_a_write_sent_twice_in_one_group_counts_once(app, room):
+    w, step_id, items = room
+    me = Actor(PARTICIPANT, w.d.id, participant_id=w.participant_id)
+    same = cid()
+    batch = [job(me, {"step_id": step_id, "item_id": items[0], "delta": 1}, same),
+             job(me, {"step_id": step_id, "item_id": items[0], "delta": 1}, same)]
+    committer(app).commit(batch)
+    first, second = (j.answer() for j in batch)
+    assert first["ok"] and second["ok"] and second.get("duplicate")
+    assert votes_of(me.participant_id) == 1
+    # And resent in a later group, it still gets the first answer and changes nothing.
+    again = [job(me, {"step_id": step_id, "item_id": items[0], "delta": 1}, same)]
+    committer(app).commit(again)
+    assert again[0].answer().get("duplicate")
+    assert votes_of(me.participant_id) == 1
+
+
+def test_when_the_commit_fails_no_write_of_the_group_is_acknowledged(app, room, monkeypatch):
+    w, step_id, items = room
+    me = Actor(PARTICIPANT, w.d.id, participant_id=w.participant_id)
+    batch = [job(me, {"step_id": step_id, "item_id": items[0], "delta": 1}),
+             job(me, {"step_id": step_id, "item_id": 10**9, "delta": 1})]
+
+    def failing_commit(self):
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+    monkeypatch.setattr(Session, "commit", failing_commit)
+    committer(app).commit(batch)
+    monkeypatch.undo()
+    answers = [j.answer() for j in batch]
+    assert not any(a["ok"] for a in answers)
+    assert all(a.get("retry") for a in answers)  # the phone's outbox sends them again
+    assert votes_of(me.participant_id) == 0
+    assert db.session.scalar(select(func.count()).select_from(ProcessedWrite).where(
+        ProcessedWrite.client_id.in_([j.client_id for j in batch]))) == 0
+
+
+def test_writes_submitted_together_are_each_acknowledged_after_their_commit(app, room):
+    w, step_id, items = room
+    actors = [Actor(PARTICIPANT, w.d.id, participant_id=w.new_participant()) for _ in range(6)]
+    group = committer(app)
+    answers: dict[int, dict] = {}
+    seen_at_ack: dict[int, int] = {}
+
+    def phone(n: int, actor: Actor) -> None:
+        with app.app_context():
+            answers[n] = group.submit(actor, "dot", {"step_id": step_id, "item_id": items[n % 3], "delta": 1,
+                                                     "client_id": cid()})
+            # Acknowledged means committed: a fresh session sees the vote at once.
+            seen_at_ack[n] = votes_of(actor.participant_id)
+            db.session.remove()
+
+    threads = [threading.Thread(target=phone, args=(n, a)) for n, a in enumerate(actors)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert all(answers[n]["ok"] for n in range(len(actors)))
+    assert all(seen_at_ack[n] == 1 for n in range(len(actors)))
+    # Refusals before any transaction are answered at once, without the committer.
+    assert not group.submit(None, "dot", {})["ok"]
