@@ -84,7 +84,7 @@ class Room:
 
     def publish(self, d: Dialogue) -> str:
         ok(dispatch(self.staff(d), "publish_results", {"client_id": cid(), "message": "Kiitos"}))
-        return db.session.scalar(select(Publication.token).where(Publication.dialogue_id == d.id))
+        return db.session.scalar(select(Publication).where(Publication.dialogue_id == d.id)).link_token
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ Not reversible (a hash cannot be turned back into its token): the downgrade leav
 hashes, so old links stop working after a downgrade but the schema stays valid.
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-07 12:00:00.000000
 """
 import hashlib
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '0019'
-down_revision = '0016'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

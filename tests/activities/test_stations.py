@@ -122,7 +122,7 @@ def test_an_empty_visit_is_refused(make):
 
 def test_socket_visits_show_per_station_on_the_screen_and_the_console(make):
     d, step, staff = _walk(make)
-    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_token)
+    screen = make.socket(make.app.test_client(), "screen", d, token=d.screen_link_token)
     screen.get_received()
     phone = make.socket(make.participant_client(d), "participant", d)
     for station, rating in ((station_code("Bussipysäkki"), 1), (station_code("Bussipysäkki"), 2),

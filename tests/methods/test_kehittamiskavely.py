@@ -66,7 +66,7 @@ def _walk(make):
                 data["photo"] = (io.BytesIO(jpeg_with_gps((800, 600))), "ovi.jpg")
             r = phone.post(f"/p/{d.code}/act", data=data, content_type="multipart/form-data")
             assert r.status_code == 303
-    token = db.session.query(Helper).filter_by(dialogue_id=d.id, label="Kirjuri 2").one().token
+    token = db.session.query(Helper).filter_by(dialogue_id=d.id, label="Kirjuri 2").one().link_token
     helper = make.app.test_client()
     page = helper.get(f"/h/{token}?station={codes[2]}").get_data(as_text=True)
     assert "Asema 3: Odotustila" in page and 'name="station"' in page  # the recorder's station form
