@@ -116,6 +116,14 @@
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         if (form.getAttribute("data-busy")) { return; } /* a double tap sends once */
+        var offline = window.OsuvaOffline;
+        if (offline && form.hasAttribute("data-offline") && offline.shouldKeep(self.socket.connected)) {
+          /* No connection (or kept answers still wait): kept on the phone, sent later in order. */
+          offline.keep(form);
+          var keptId = form.querySelector("input[name=client_id]");
+          if (keptId) { keptId.value = randomId(); }
+          return;
+        }
         var payload = formPayload(form);
         var action = payload.action;
         delete payload.action;

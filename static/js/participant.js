@@ -99,7 +99,10 @@
   });
   socket.on("connect", function () {
     connection.hidden = true;
+    if (window.OsuvaOffline) { window.OsuvaOffline.resume(); } /* answers kept while offline */
   });
+  /* A kept answer reached the server: show it where the person's answers are listed. */
+  document.addEventListener("osuva:sent", function () { refreshPanel(false, true); });
   socket.on("disconnect", function () {
     connection.textContent = body.getAttribute("data-offline");
     connection.hidden = false;
