@@ -3,7 +3,7 @@
  * A form marked `data-offline` that is sent while the phone has no connection (or while
  * earlier kept answers still wait, so that the order holds) is kept in this browser's
  * IndexedDB: every field, a photo as a Blob, and the client_id already in the form. The
- * page lists what waits (#outbox). When the connection returns (the `online` event, the
+ * page lists what waits (#outbox, whose status line is a polite live region). When the connection returns (the `online` event, the
  * socket reconnecting, a page load, or a retry with a growing pause) the kept answers are
  * posted in order to the form's own action URL, asking for JSON. An answer leaves the
  * outbox only when the server says it was stored; the server stores a client_id once, so
@@ -22,6 +22,7 @@
   var dialogue = body.getAttribute("data-dialogue") || "";
   var section = document.getElementById("outbox");
   var list = document.getElementById("outbox-list");
+  var heading = document.getElementById("outbox-h");
   var status = document.getElementById("outbox-status");
   var waiting = 0;
   var sending = false;
@@ -115,7 +116,9 @@
         }
         list.appendChild(li);
       });
-      section.hidden = all.length === 0;
+      /* The box shows while something is kept; the status line stays, to say "all sent". */
+      section.classList.toggle("waiting", all.length > 0);
+      heading.hidden = list.hidden = all.length === 0;
       var line = "";
       if (waiting) {
         line = text(waiting === 1 ? "one" : "other").replace("{n}", String(waiting));
@@ -130,7 +133,9 @@
   function keep(form) {
     var fields = fieldsOf(form);
     var idField = form.querySelector("input[name=client_id]");
-    var entry = { dialogue: dialogue, url: form.action, page: window.location.pathname, fields: fields,
+    /* getAttribute: the form's `action` property is its field named "action". */
+    var url = new URL(form.getAttribute("action") || window.location.href, window.location.href).href;
+    var entry = { dialogue: dialogue, url: url, page: window.location.pathname, fields: fields,
                   summary: summaryOf(form, fields), clientId: idField ? idField.value : "", state: "waiting" };
     waiting += 1; /* at once: a second quick answer must queue behind this one */
     form.reset();

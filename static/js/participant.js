@@ -8,7 +8,12 @@
   var dialogueId = body.getAttribute("data-dialogue");
   var panel = document.getElementById("panel");
   var connection = document.getElementById("connection");
-  var socket = window.io({ auth: { role: "participant", dialogue: dialogueId }, transports: ["websocket", "polling"] });
+  /* A phone that knows it has no network does not keep trying to connect (battery): it
+   * connects when the network returns. Answers meanwhile go to the outbox (offline.js). */
+  var socket = window.io({ auth: { role: "participant", dialogue: dialogueId }, transports: ["websocket", "polling"],
+                           autoConnect: navigator.onLine !== false });
+  window.addEventListener("offline", function () { socket.disconnect(); });
+  window.addEventListener("online", function () { if (!socket.connected) { socket.connect(); } });
   var lastState = null;
 
   function renderedStep() {
@@ -103,10 +108,12 @@
   });
   /* A kept answer reached the server: show it where the person's answers are listed. */
   document.addEventListener("osuva:sent", function () { refreshPanel(false, true); });
-  socket.on("disconnect", function () {
+  function showOffline() {
     connection.textContent = body.getAttribute("data-offline");
     connection.hidden = false;
-  });
+  }
+  socket.on("disconnect", showOffline);
+  if (navigator.onLine === false) { showOffline(); } /* opened from the service worker's copy */
   // A phone that slept gets the full state when it wakes.
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && socket.connected) { socket.emit("sync"); }
