@@ -67,7 +67,11 @@
      * socket was connecting still gets its form's after-effects (e.g. the redraw). */
     this.forms = {};
     var self = this;
-    this.socket.on("connect", function () { self.flush(); });
+    /* Lost: the socket could not connect or dropped (not merely still connecting). */
+    this.lost = false;
+    this.socket.on("connect", function () { self.lost = false; self.flush(); });
+    this.socket.on("connect_error", function () { self.lost = true; });
+    this.socket.on("disconnect", function () { self.lost = true; });
   }
   LiveWriter.prototype.send = function (action, payload, form) {
     var self = this;
@@ -117,7 +121,7 @@
         event.preventDefault();
         if (form.getAttribute("data-busy")) { return; } /* a double tap sends once */
         var offline = window.OsuvaOffline;
-        if (offline && form.hasAttribute("data-offline") && offline.shouldKeep(self.socket.connected)) {
+        if (offline && form.hasAttribute("data-offline") && offline.shouldKeep(self.socket.connected || !self.lost)) {
           /* No connection (or kept answers still wait): kept on the phone, sent later in order. */
           offline.keep(form);
           var keptId = form.querySelector("input[name=client_id]");

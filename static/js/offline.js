@@ -105,7 +105,7 @@
           li.className = "failed";
           var why = document.createElement("span");
           why.className = "outbox-error";
-          why.textContent = " " + text("failed") + " " + entry.error;
+          why.textContent = text("failed") + " " + entry.error;
           li.appendChild(why);
           var remove = document.createElement("button");
           remove.type = "button";
@@ -119,6 +119,7 @@
       /* The box shows while something is kept; the status line stays, to say "all sent". */
       section.classList.toggle("waiting", all.length > 0);
       heading.hidden = list.hidden = all.length === 0;
+      heading.textContent = waiting ? heading.getAttribute("data-waiting") : text("heading-failed");
       var line = "";
       if (waiting) {
         line = text(waiting === 1 ? "one" : "other").replace("{n}", String(waiting));
@@ -142,6 +143,8 @@
     return save(entry).then(render).then(function () { if (navigator.onLine) { send(); } });
   }
 
+  /* Keep (rather than send live) with no network, with no live connection, or while
+   * earlier answers still wait: a new answer must not overtake them. */
   function shouldKeep(connected) {
     return !navigator.onLine || !connected || waiting > 0;
   }

@@ -106,3 +106,62 @@ def test_answers_written_offline_survive_a_reload_and_are_sent_once(server, new_
     assert _stored(server, d["prompt_id"]) == list(WRITTEN)
     expect(phone.locator(".mine li")).to_have_count(3)
     shot(phone, "offline-02-sent-fi")
+
+
+def _tamper(page, text: str, field: str, value: str) -> None:
+    """Change one field of the kept answer `text` in the phone's outbox (as time would)."""
+    page.evaluate("""([text, field, value]) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('osuva-offline');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const tx = open.result.transaction('outbox', 'readwrite');
+            const store = tx.objectStore('outbox');
+            store.getAll().onsuccess = (event) => {
+                for (const entry of event.target.result) {
+                    if (!entry.fields.some(f => f.name === 'text' && f.value === text)) continue;
+                    entry.fields.find(f => f.name === field).value = value;
+                    store.put(entry);
+                }
+            };
+            tx.oncomplete = () => { open.result.close(); resolve(); };
+        };
+    })""", [text, field, value])
+
+
+def test_an_expired_token_is_renewed_and_a_refused_answer_is_shown_not_retried(server, new_phone, contexts):
+    d = _prompt_running(server)
+    phone = new_phone("en")
+    join(phone, f"{server.url}/j/{d['code']}?lang=en")
+    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.context.set_offline(True)
+    phone.wait_for_function("navigator.onLine === false")
+    for text in ("Token went stale", "Refused by the server"):
+        phone.fill("form[data-action=contribute] textarea", text)
+        phone.locator("form[data-action=contribute] button[type=submit]").click()
+        expect(phone.locator("#outbox-list li", has_text=text)).to_be_visible()
+    # While the phone was away its token went stale, and the step of the second answer ended.
+    _tamper(phone, "Token went stale", "csrf_token", "stale-token")
+    _tamper(phone, "Refused by the server", "step_id", "999999")
+
+    phone.context.set_offline(False)
+    failed = phone.locator("#outbox-list li.failed")
+    expect(failed).to_have_count(1, timeout=30_000)
+    expect(phone.locator("#outbox-list li")).to_have_count(1)
+    expect(failed).to_contain_text("Refused by the server")
+    expect(failed).to_contain_text("What went wrong: This step does not exist.")
+    expect(phone.locator("#outbox-h")).to_have_text("Could not be sent")
+    expect(phone.locator("#outbox-status")).to_have_text("All waiting answers have been sent.")
+    assert _stored(server, d["prompt_id"]) == ["Token went stale"]
+    check_phone_page(phone, "offline-03-refused-en", "en")
+    # The person removes the refused answer from the list; nothing is sent again.
+    failed.get_by_role("button", name="Remove from the list").click()
+    expect(phone.locator("#outbox-list li")).to_have_count(0)
+    phone.reload()
+    expect(phone.locator("#outbox-list li")).to_have_count(0)
+    assert _stored(server, d["prompt_id"]) == ["Token went stale"]
+    # The two refusals on the way were meant: the stale token (400) and the ended step (422).
+    watch = contexts[1]
+    expected = [p for p in watch.problems if p.startswith(("400 for fetch", "422 for fetch")) and "/act" in p]
+    assert len(expected) == 2, watch.problems
+    for problem in expected:
+        watch.problems.remove(problem)
