@@ -107,4 +107,9 @@ def _register_error_handlers(app: Flask) -> None:
     app.register_error_handler(429, lambda e: page(429, gettext("Too many tries. Wait a minute and try again.")))
     app.register_error_handler(500, lambda e: page(500, gettext("Something went wrong on the server. Nothing was saved; try again.")))
     from flask_wtf.csrf import CSRFError
-    app.register_error_handler(CSRFError, lambda e: page(400, gettext("The form had expired. Reload the page and try again.")))
+    from dialogue.participate.offline import csrf_refused, wants_json
+
+    def csrf_error(e):
+        message = gettext("The form had expired. Reload the page and try again.")
+        return csrf_refused(message) if wants_json() else page(400, message)
+    app.register_error_handler(CSRFError, csrf_error)

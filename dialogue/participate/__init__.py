@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("participate", __name__)
 
-from dialogue.participate import routes  # noqa: E402,F401  (the routes register on bp)
+from dialogue.participate import offline, routes  # noqa: E402,F401  (the routes register on bp)

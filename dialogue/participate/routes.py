@@ -28,7 +28,7 @@ from dialogue.actors import new_token, participant_actor, participant_token, rem
 from dialogue.commands import speaking
 from dialogue.commands.core import dispatch
 from dialogue.commands.dialogues import JoinRefused, by_code, join, join_refusal
-from dialogue.participate import bp
+from dialogue.participate import bp, offline
 from dialogue.participate.forms import CodeForm, JoinForm
 from dialogue.realtime.snapshot import public_state, step_texts, timer_state
 from dialogue.web import ratelimit
@@ -213,9 +213,11 @@ def act(code: str):
     actor = participant_actor(dialogue)
     # The same bucket as the socket's: a flood is slowed whichever way it comes.
     if actor is not None and not ratelimit.bucket_for(f"{actor.dialogue_id}:{actor.key}").take():
-        ack = {"ok": False, "error": _("Too fast. Wait a moment and try again.")}
+        ack = {"ok": False, "error": _("Too fast. Wait a moment and try again."), "retry": True}
     else:
         ack = dispatch(actor, payload.pop("action", ""), payload)
+    if offline.wants_json():  # the phone's offline outbox sending a kept answer
+        return offline.ack_response(ack)
     flash_ack(ack)
     return redirect(url_for(".step_page", code=dialogue.code) + "#main", code=303)
 

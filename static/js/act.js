@@ -67,7 +67,11 @@
      * socket was connecting still gets its form's after-effects (e.g. the redraw). */
     this.forms = {};
     var self = this;
-    this.socket.on("connect", function () { self.flush(); });
+    /* Lost: the socket could not connect or dropped (not merely still connecting). */
+    this.lost = false;
+    this.socket.on("connect", function () { self.lost = false; self.flush(); });
+    this.socket.on("connect_error", function () { self.lost = true; });
+    this.socket.on("disconnect", function () { self.lost = true; });
   }
   LiveWriter.prototype.send = function (action, payload, form) {
     var self = this;
@@ -114,12 +118,23 @@
       if (form.getAttribute("data-wired")) { return; }
       form.setAttribute("data-wired", "1");
       form.addEventListener("submit", function (event) {
-        /* A form carrying a chosen photo goes as the plain multipart post: a file does not
-         * travel in the socket's JSON (the server checks it the same way either way). */
+        /* A file does not travel in the socket's JSON: a form carrying a chosen photo goes
+         * through the phone's outbox (kept until it is stored) or as the plain multipart post. */
         var file = form.querySelector("input[type=file]");
-        if (file && file.files && file.files.length) { return; }
+        var hasFile = Boolean(file && file.files && file.files.length);
+        var offline = window.OsuvaOffline;
+        var keep = offline && form.hasAttribute("data-offline") &&
+          (hasFile || offline.shouldKeep(self.socket.connected || !self.lost));
+        if (hasFile && !keep) { return; }
         event.preventDefault();
         if (form.getAttribute("data-busy")) { return; } /* a double tap sends once */
+        if (keep) {
+          /* No connection, kept answers still waiting, or a photo: kept on the phone and sent in order. */
+          offline.keep(form);
+          var keptId = form.querySelector("input[name=client_id]");
+          if (keptId) { keptId.value = randomId(); }
+          return;
+        }
         var payload = formPayload(form);
         var action = payload.action;
         delete payload.action;

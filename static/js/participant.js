@@ -8,7 +8,12 @@
   var dialogueId = body.getAttribute("data-dialogue");
   var panel = document.getElementById("panel");
   var connection = document.getElementById("connection");
-  var socket = window.io({ auth: { role: "participant", dialogue: dialogueId }, transports: ["websocket", "polling"] });
+  /* A phone that knows it has no network does not keep trying to connect (battery): it
+   * connects when the network returns. Answers meanwhile go to the outbox (offline.js). */
+  var socket = window.io({ auth: { role: "participant", dialogue: dialogueId }, transports: ["websocket", "polling"],
+                           autoConnect: navigator.onLine !== false });
+  window.addEventListener("offline", function () { socket.disconnect(); });
+  window.addEventListener("online", function () { if (!socket.connected) { socket.connect(); } });
   var lastState = null;
 
   function renderedStep() {
@@ -99,13 +104,20 @@
   });
   socket.on("connect", function () {
     connection.hidden = true;
+    if (window.OsuvaOffline) { window.OsuvaOffline.resume(); } /* answers kept while offline */
   });
+  /* A kept answer reached the server: show it where the person's answers are listed. */
+  document.addEventListener("osuva:sent", function () { refreshPanel(false, true); });
+  function showOffline() {
+    connection.textContent = body.getAttribute("data-offline");
+    connection.hidden = false;
+  }
   socket.on("disconnect", function (reason) {
     /* The server ended this socket on purpose (the dialogue closed): the page shows why. */
     if (reason === "io server disconnect") { window.location.reload(); return; }
-    connection.textContent = body.getAttribute("data-offline");
-    connection.hidden = false;
+    showOffline();
   });
+  if (navigator.onLine === false) { showOffline(); } /* opened from the service worker's copy */
   // A phone that slept gets the full state when it wakes.
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && socket.connected) { socket.emit("sync"); }

@@ -209,6 +209,8 @@ ROUTES: dict[str, Route] = {
                                            shows_title=True),
     "POST participate.text_size": Route(EVERYONE, data=lambda w: {"next": "/"}),
     "GET participate.accessibility": Route(EVERYONE),
+    # the participant pages' service worker: the same script for everyone, nothing of a dialogue in it
+    "GET participate.service_worker": Route(EVERYONE),
     "GET guide.page": Route(EVERYONE),
     "GET guide.image": Route(EVERYONE, params=lambda w, p: {"name": "phone.jpg"}),
     "GET screen.screen": Route(SCREEN, secret="screen"),
