@@ -82,8 +82,10 @@
     return fields;
   }
   function summaryOf(form, fields) {
-    var typed = form.querySelector("textarea, input[type=text]");
-    if (typed && typed.value.trim()) {
+    /* The first box the person wrote in (a station's form has three, any may be the one). */
+    var typed = Array.prototype.filter.call(form.querySelectorAll("textarea, input[type=text]"),
+                                            function (box) { return box.value.trim(); })[0];
+    if (typed) {
       var words = typed.value.trim();
       return words.length > 80 ? words.slice(0, 79) + "…" : words;
     }

@@ -5,6 +5,7 @@ phone's IndexedDB outbox, listed on the page."""
 from __future__ import annotations
 
 import base64
+import json
 
 from playwright.sync_api import expect
 
@@ -165,3 +166,61 @@ def test_an_expired_token_is_renewed_and_a_refused_answer_is_shown_not_retried(s
     assert len(expected) == 2, watch.problems
     for problem in expected:
         watch.problems.remove(problem)
+
+
+def test_a_station_of_a_walk_offline_keeps_ratings_texts_and_a_photo(server, new_phone, tmp_path):
+    """The walk itself: a station's QR address opened on site, the Wi-Fi gone, two observations
+    and a photo written, the page reloaded; back online each arrives once, the photo stripped."""
+    from dialogue.activities.stations import station_code
+    from tests.activities.test_stations import jpeg_with_gps
+
+    d = server.new_dialogue("kehittamiskavely")
+    with database(server) as conn:
+        walk_id = conn.execute("SELECT id FROM step WHERE dialogue_id = ? AND kind = 'stations'", (d["id"],)).fetchone()[0]
+    staff = staff_socket(server, d)
+    act(staff, "go_to_step", step_id=walk_id)
+    staff.disconnect()
+    phone = new_phone("fi")
+    join(phone, f"{server.url}/j/{d['code']}/s/{station_code('Odotustila')}")
+    if phone.locator("input[name=table_id]").count():
+        phone.get_by_label("Ryhmä 1", exact=True).check()
+        phone.locator("form[data-action=table_join] button[type=submit]").first.click()
+    station = phone.get_by_role("heading", name="Asema 3: Odotustila")
+    expect(station).to_be_visible()
+    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.reload()
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    phone.context.set_offline(True)
+    phone.wait_for_function("navigator.onLine === false")
+    form = "form[data-action=station_visit]"
+    phone.locator(f"{form} fieldset").first.locator("label").first.click()  # a rating: "Tosi huono"
+    phone.fill(f"{form} textarea[name=not_works]", "Vuoronumeroa ei kuulu.")
+    phone.locator(f"{form} button[type=submit]").click()
+    phone.fill(f"{form} textarea[name=works]", "Tuoleja on tarpeeksi.")
+    phone.locator(f"{form} button[type=submit]").click()
+    photo = tmp_path / "odotustila.jpg"
+    photo.write_bytes(jpeg_with_gps((640, 480)))
+    phone.fill(f"{form} textarea[name=idea]", "Numeronäyttö myös oven viereen.")
+    phone.set_input_files(f"{form} input[name=photo]", str(photo))
+    phone.locator(f"{form} button[type=submit]").click()
+    expect(phone.locator("#outbox-list li")).to_have_count(3)
+    for n, text in enumerate(("Vuoronumeroa ei kuulu.", "Tuoleja on tarpeeksi.", "Numeronäyttö myös oven viereen.")):
+        expect(phone.locator("#outbox-list li").nth(n)).to_have_text(text)  # what was written, not "an answer"
+
+    phone.reload()  # no connection: the service worker's copy of this station, the outbox intact
+    expect(station).to_be_visible()
+    expect(phone.locator("#outbox-list li")).to_have_count(3)
+    check_phone_page(phone, "offline-04-station-waiting-fi", "fi")
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#outbox-list li")).to_have_count(0, timeout=30_000)
+    written = ["Vuoronumeroa ei kuulu.", "Tuoleja on tarpeeksi.", "Numeronäyttö myös oven viereen."]
+    assert [t for t in _stored(server, walk_id) if t] == written
+    with database(server) as conn:
+        visits = [json.loads(e) for (e,) in conn.execute(
+            "SELECT extra FROM contribution WHERE step_id = ? AND text = '' ORDER BY id", (walk_id,))]
+    assert [v["station"] for v in visits] == [station_code("Odotustila")] * 3
+    assert [bool(v.get("photo")) for v in visits] == [False, False, True]
+    assert list(visits[0]["ratings"].values()) == [1]
+    shot(phone, "offline-05-station-sent-fi")
