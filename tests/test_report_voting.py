@@ -110,3 +110,18 @@ def test_voting_kinds_in_the_model_and_every_format(make):
     rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
     assert ["Milloin bussit kulkevat?", "2", ""] in rows
     assert len(doc.inline_shapes) == 5
+
+
+def test_an_option_nobody_chose_is_left_out_of_reading_and_kept_in_spreadsheets(make):
+    d = _world(make)
+    model = build_report(db.session, d, lang="fi")
+    # Nobody placed C-idea: the spreadsheet keeps its row of zeros for whoever analyses further ...
+    wb = load_workbook(io.BytesIO(render(model, "xlsx")))
+    assert any(r[0] == "C-idea" for name in wb.sheetnames[1:] for r in wb[name].iter_rows(values_only=True))
+    # ... a reader of the report sees the options people chose, and that one was left out.
+    html = render(model, "html").decode()
+    assert "B-idea" in html and "C-idea" not in html
+    assert "1 rivi, jossa vain nollia, jätetty pois" in html
+    doc = Document(io.BytesIO(render(model, "docx")))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "B-idea" in cells and "C-idea" not in cells

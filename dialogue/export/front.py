@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dialogue import activities
-from dialogue.export.blocks import Blocks
+from dialogue.export.blocks import Blocks, Table
 from dialogue.export.sections import due_label
 from dialogue.export.summary import role_label
 from dialogue.synthesis.findings import basis_text
@@ -60,11 +61,32 @@ def readable_facts(facts: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 
 
 def detail_steps(model: dict[str, Any]) -> list[dict[str, Any]]:
-    """The steps the report's details show, in order: each activity says (`in_report`)."""
-    return [step for step in model["steps"] if activities.of_kind(step["kind"]).in_report(step)]
+    """The steps the report's details show, in order: each activity says (`in_report`), and a
+    step the method's own section already tells (its `covers`) is not told twice."""
+    covered = set((model.get("method_section") or {}).get("covers") or ())
+    return [step for step in model["steps"]
+            if step["id"] not in covered and activities.of_kind(step["kind"]).in_report(step)]
+
+
+def _only_zeros(row: list[Any]) -> bool:
+    counts = [cell for cell in row[1:] if cell not in ("", None)]
+    return bool(counts) and all(isinstance(c, (int, float)) and not isinstance(c, bool) and c == 0 for c in counts)
+
+
+def without_zero_rows(table: Table) -> Table:
+    """A table for reading without its rows of only zeros (an option nobody chose), saying how
+    many were left out; the spreadsheet formats keep every row."""
+    kept = [row for row in table.rows if not _only_zeros(row)]
+    left_out = len(table.rows) - len(kept)
+    if not left_out or not kept:
+        return table
+    caption = table.caption + " – " + ngettext("%(num)s row with only zeros left out",
+                                                "%(num)s rows with only zeros left out", left_out)
+    return Table(caption, table.columns, kept, key=table.key, splits=table.splits)
 
 
 def reading_blocks(blocks: Blocks) -> Blocks:
-    """A step's blocks for reading (HTML, PDF, Word): zero facts left out."""
-    return Blocks(facts=readable_facts(blocks.facts), tables=blocks.tables, chart=blocks.chart,
+    """A step's blocks for reading (HTML, PDF, Word): zero facts and rows of zeros left out."""
+    return Blocks(facts=readable_facts(blocks.facts), tables=[without_zero_rows(t) for t in blocks.tables],
+                  chart=blocks.chart,
                   more_charts=blocks.more_charts, words_chart=blocks.words_chart)

@@ -246,13 +246,14 @@ def sourced_steps(model: Model, kind: str, source_kind: str, report_as: str | No
 
 
 def votes_table(steps: list[Model], heading: str, what: str) -> list[Block]:
-    """Dot-vote steps' items, most dots first, as a table: the priorities with their votes."""
+    """Dot-vote steps' items that got dots, most dots first, as a table: the priorities with their votes."""
     rows = []
     for step in steps:
         results = step.get("results")
         if isinstance(results, dict):
             rows += [[i["text"], i["dots"]["total"]]
-                     for i in sorted(results.get("items") or [], key=lambda i: -i["dots"]["total"])]
+                     for i in sorted(results.get("items") or [], key=lambda i: -i["dots"]["total"])
+                     if i["dots"]["total"]]
     return [section_block(heading, empty=nothing(), table=data_table(
         heading, [what, _("Dots")], rows) if rows else None)]
 

@@ -92,9 +92,10 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "",
     """Horizontal bars, one per row (dots, poll choices, rank points, upvotes).
 
     Each row's label stands above its bar so that long item texts stay readable;
-    the value stands at the end of the bar.
+    the value stands at the end of the bar. Rows of zero are left out: a bar of nothing
+    tells a reader nothing (the tables keep them).
     """
-    rows = list(rows)
+    rows = [(label, value) for label, value in rows if value]
     if not rows:
         return None
     top = max((v for _, v in rows), default=0) or 1

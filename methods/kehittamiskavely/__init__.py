@@ -54,7 +54,9 @@ def _station_blocks(model: dict[str, Any]) -> list[dict[str, Any]]:
 def report_section(model: dict[str, Any]) -> dict[str, Any] | None:
     """The walk station by station (with photos), then the measures in order of dots, with owners."""
     blocks = _station_blocks(model)
-    blocks += sec.votes_table(sec.sourced_steps(model, "dots", "stations"), _("The measures in order of priority"),
-                              _("Observation"))
+    priorities = sec.sourced_steps(model, "dots", "stations")
+    blocks += sec.votes_table(priorities, _("The measures in order of priority"), _("Observation"))
     blocks += sec.action_cards(model, _("Who takes care of the measures"))
-    return {"title": _("Development walk: the stations and the measures"), "blocks": blocks}
+    # The walk and its priorities are told here; the details do not repeat them step by step.
+    covers = [step["id"] for step in sec.of_kind(model, "stations") + priorities]
+    return {"title": _("Development walk: the stations and the measures"), "blocks": blocks, "covers": covers}
