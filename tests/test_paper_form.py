@@ -102,3 +102,27 @@ def test_only_the_dialogues_own_facilitators_get_its_paper(make):
     for path in ("print", "print/paper-form.pdf", "print/join-poster.pdf", "paper"):
         assert stranger.get(f"/console/d/{dialogue.id}/{path}").status_code == 404
     assert make.app.test_client().get(f"/console/d/{dialogue.id}/paper").status_code in (302, 303)
+
+
+def test_a_walk_on_paper_asks_station_by_station_and_staff_enter_it_by_station(make):
+    """Someone on the walk without a phone: the form asks each station's ratings and texts,
+    and the entry view puts a form's station in with the phones' observations."""
+    owner = make.facilitator()
+    dialogue = create_dialogue(owner, "kehittamiskavely", "Arjen reitti", "fi")
+    client = make.facilitator_client(owner)
+    text = _pdf_text(client.get(f"/console/d/{dialogue.id}/print/paper-form.pdf").data)
+    for asked in ("Asema 1: Bussipysäkki – Tuntuu turvalliselta", "Asema 4: Asiakaskone – Mikä ei toimi",
+                  "Tosi huono", "Tosi hyvä"):
+        assert asked in text, asked
+    page = client.get(f"/console/d/{dialogue.id}/paper").get_data(as_text=True)
+    assert 'data-action="station_visit"' in page and "Odotustila" in page
+    walk = next(s for s in dialogue.steps if s.kind == "stations")
+    station = re.search(r'<option value="([A-Z0-9]+)">3\. Odotustila</option>', page).group(1)
+    response = client.post(f"/console/d/{dialogue.id}/act", data={
+        "action": "station_visit", "client_id": cid(), "step_id": walk.id, "station": station,
+        "rating_0": "2", "not_works": "Vuoronumeroa ei kuule", "next": f"/console/d/{dialogue.id}/paper"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/console/d/{dialogue.id}/paper")
+    db.session.expire_all()
+    rows = db.session.query(Contribution).filter_by(step_id=walk.id).all()
+    assert {r.text for r in rows} == {"", "Vuoronumeroa ei kuule"} and all(r.participant_id is None for r in rows)
+    assert next(r for r in rows if not r.text).extra == {"station": station, "ratings": {"0": 2}}

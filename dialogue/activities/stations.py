@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dialogue import photos
-from dialogue.activities.base import SETTING_LABELS, Activity, register
+from dialogue.activities.base import SETTING_LABELS, Activity, PaperQuestion, register
 from dialogue.activities.journey import feeling_labels, feeling_options
 from dialogue.activities.scale import localized
 from dialogue.actors import EVERYONE_WHO_WRITES
@@ -275,9 +275,23 @@ class Stations(Activity):
                 "max_length": step.config.get("max_length", TEXT_MAX),
                 "visited_count": sum(1 for st in route if visited.get(st["code"]))}
 
+    paper_entry_template = "activities/_paper_station.html"
+
+    def paper_questions(self, s, step):
+        """Station by station, as on the phone: a row of boxes per criterion, lines for each text."""
+        boxes = tuple(f"{o['value']} {o['label']}" for o in feeling_options())
+        labels = type_labels()
+        questions = []
+        for n, station in enumerate(stations(step), 1):
+            name = _("Station %(n)s: %(name)s", n=n, name=station["name"])
+            questions += [PaperQuestion(f"{name} – {criterion}", boxes) for criterion in criteria(step)]
+            questions += [PaperQuestion(f"{name} – {labels[kind]}", lines=2) for kind in TYPES]
+        return questions
+
     def staff_context(self, s, step):
         return {"screen": self.live_state(s, step, staff=True),
-                "stations": station_results(s, step, masked=False, staff=True), "type_labels": type_labels()}
+                "stations": station_results(s, step, masked=False, staff=True), "type_labels": type_labels(),
+                "route": stations(step), "criteria": criteria(step), "ratings": feeling_options()}
 
     def live_state(self, s, step, *, staff):
         """Per station: how many saves, and each criterion's average rating as a bar (0–5)."""
