@@ -13,6 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from dialogue.activities.stations import station_code
 from tests.e2e.helpers import PHONE, ROOT, check_phone_page, check_staff_page, join, move_to_step
 
 PROJECTOR = {"width": 1280, "height": 720}
@@ -69,6 +70,28 @@ def test_the_guides_pictures_from_the_demo(server, new_desktop, new_phone):
     fac.goto(f"{server.url}/console/d/{pd['id']}/paper")
     check_staff_page(fac, "fi")
     _picture(fac, "paper-entry")
+
+    # Kehittämiskävely: a station opened from its sheet's QR address, on a phone.
+    walk = demos["kehittamiskavely"]
+    fac.goto(f"{server.url}/console/d/{walk['id']}")
+    fac.click("#state-running")
+    move_to_step(fac, "Kävely")
+    walker = new_phone(viewport=PHONE)
+    join(walker, f"{server.url}/j/{walk['code']}/s/{station_code('Palvelupiste')}")
+    if walker.locator("input[name=table_id]").count():
+        walker.get_by_label("Ryhmä 1", exact=True).check()
+        walker.locator("form[data-action=table_join] button[type=submit]").first.click()
+    expect(walker.get_by_role("heading", name="Asema 2: Palvelupiste")).to_be_visible()
+    check_phone_page(walker, "guide-walk-station", "fi")
+    _picture(walker, "walk-station")
+
+    # The findings register of the demo, as staff and experts see it.
+    fac.goto(f"{server.url}/console/")
+    fac.click("#registers-link")
+    fac.locator("main a", has_text="Demo").first.click()
+    expect(fac.locator(".register-entry").first).to_be_visible()
+    check_staff_page(fac, "fi")
+    _picture(fac, "register")
 
     # The guide itself, with its pictures, from a console page's link.
     fac.goto(f"{server.url}/console/d/{pd['id']}/print")
