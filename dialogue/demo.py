@@ -38,6 +38,7 @@ from dialogue.actors import Actor, facilitator_actor, helper_actor, participant_
 from dialogue.auth.accounts import by_email, create_facilitator
 from dialogue.commands.core import dispatch
 from dialogue.commands.dialogues import create_dialogue, join
+from dialogue.commands.findings import findings_of
 from dialogue.models import (
     Contribution,
     Dialogue,
@@ -117,6 +118,7 @@ def play(owner: Facilitator, method_key: str, path: Path) -> Dialogue:
         player.entry(entry, f"script entry {number}")
     if spec.get("state"):
         player.run("facilitator", "set_state", {"state": spec["state"]}, "state")
+    player.key_findings()
     db.session.expire_all()
     return db.session.get(Dialogue, dialogue.id)
 
@@ -133,6 +135,14 @@ class _Player:
     @property
     def dialogue(self) -> Dialogue:
         return db.session.get(Dialogue, self.dialogue_id)
+
+    def key_findings(self) -> None:
+        """Draft the key findings from the played data as staff would, and approve them but the
+        last of three or more: the report leads with approved findings, the console shows a draft too."""
+        self.run("facilitator", "finding_draft", {}, "key findings")
+        drafts = findings_of(db.session, self.dialogue_id)
+        for finding in drafts[:-1] if len(drafts) >= 3 else drafts:
+            self.run("facilitator", "finding_approve", {"finding_id": finding.id}, "key findings")
 
     def join(self, role: str | None) -> None:
         self.tokens.append(join(self.dialogue, role=role))

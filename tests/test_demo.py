@@ -88,3 +88,15 @@ def test_the_demo_report_pdf_is_marked(app, runner):
     body = export(db.session, db.session.get(Dialogue, entry["id"]), "pdf")[0]
     text = " ".join(PdfReader(io.BytesIO(body)).pages[0].extract_text().split())
     assert "keksitty sisältö" in text.lower()
+
+
+def test_demo_reports_lead_with_approved_key_findings_drawn_from_their_data(app, runner):
+    made = _run_demo(runner)["dialogues"]
+    models = {e["method"]: json.loads(export(db.session, db.session.get(Dialogue, e["id"]), "json")[0]) for e in made}
+    led = [method for method, model in models.items() if model["findings"]]
+    assert len(led) >= len(models) - 1, f"only {led} lead with key findings"
+    # The jury's front page: its most supported recommendation first, with its support.
+    jury = models["kansalaisraati"]
+    sections = [r for s in jury["steps"] for r in (s.get("draft") or {}).get("sections") or [] if r["support"]["votes"]]
+    best = max(sections, key=lambda r: r["support"]["shares"]["agree"])
+    assert best["text"][:40] in jury["findings"][0]["text"] and f"{best['support']['agree']} / " in jury["findings"][0]["text"]

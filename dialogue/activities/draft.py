@@ -66,6 +66,8 @@ VALUES = {"agree": AGREE, "disagree": DISAGREE, "cant_say": CANT_SAY}
 NAMES = {v: k for k, v in VALUES.items()}
 #: Vote kinds (DraftVote.kind): what the target id names.
 SUPPORT, AMENDMENT, FINAL, MINORITY = "support", "amendment", "final", "minority"
+#: At most this many recommendations are drafted as key findings (the front page stays short).
+MAX_KEY_RECOMMENDATIONS = 4
 SETTINGS = {
     "writing": _l("Participants and table hosts write and edit the sections"),
     "support": _l("Support vote on each section"),
@@ -368,6 +370,19 @@ class Draft(Activity):
             return []
         return [_("%(share)s of those who answered approved the whole statement (%(n)s of %(total)s).",
                   share=percent(final["shares"]["agree"]), n=final["agree"], total=final["votes"])]
+
+    def key_findings(self, s, row, step, minimum):
+        """The recommendations the jury stands behind most clearly, each with its support (the
+        share who agreed of those who answered); a section fewer than `minimum` answered says nothing."""
+        from dialogue.synthesis.findings import Draft, quote
+        sections = [r for r in (step.get("draft") or {}).get("sections") or []
+                    if not r.get("hidden") and r["support"]["votes"] >= minimum]
+        strongest = sorted(sections, key=lambda r: -r["support"]["shares"]["agree"])[:MAX_KEY_RECOMMENDATIONS]
+        return [Draft(_("Recommendation %(number)s: %(text)s – %(share)s agreed (%(n)s of %(total)s).",
+                        number=r["number"], text=quote(r["text"]), share=percent(r["support"]["shares"]["agree"]),
+                        n=r["support"]["agree"], total=r["support"]["votes"]),
+                      "common_ground", [step["title"]], r["support"]["votes"], weight=r["support"]["shares"]["agree"])
+                for r in strongest]
 
     def report_blocks(self, step, blocks: Blocks) -> None:
         """The sections with their support, the amendments and minority statements, the final approval."""
