@@ -279,6 +279,16 @@ def test_timer_start_pause_and_add_reach_phones_and_the_screen(make):
     assert 'data-running="true"' in page
 
 
+def test_a_closed_dialogues_run_view_offers_no_timer(make):
+    d = make.dialogue()
+    owner = make.facilitator_client(d.owner)
+    assert 'id="timer-start-form"' in owner.get(f"/console/d/{d.id}").get_data(as_text=True)
+    staff = make.socket(owner, "facilitator", d)
+    assert staff.emit("act", "set_state", {"state": "closed", "client_id": cid()}, callback=True)["ok"]
+    page = owner.get(f"/console/d/{d.id}").get_data(as_text=True)
+    assert 'id="timer-box"' not in page and 'data-action="timer_start"' not in page
+
+
 def test_timer_of_a_step_without_minutes_needs_the_minutes(make):
     d = make.dialogue(method="blank")
     staff = make.socket(make.facilitator_client(d.owner), "facilitator", d)
