@@ -37,6 +37,8 @@ def test_each_console_page_links_to_its_part_of_the_guide_in_the_facilitators_la
     for path, anchor in expected.items():
         html = client.get(f"/console/d/{dialogue.id}{path}").get_data(as_text=True)
         assert f'href="/guide#{anchor}" id="guide-link"' in html, path
+    html = client.get("/console/registers").get_data(as_text=True)
+    assert 'href="/guide#rekisteri" id="guide-link"' in html
     client.get("/console/?lang=sv")
     html = client.get(f"/console/d/{dialogue.id}/print").get_data(as_text=True)
     assert 'href="/guide#papper"' in html

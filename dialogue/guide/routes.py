@@ -22,6 +22,7 @@ SECTIONS = {
     "tables": {"fi": "poydat", "sv": "bord", "en": "tables"},
     "methods": {"fi": "menetelmat", "sv": "metoder", "en": "methods"},
     "report": {"fi": "raportti", "sv": "rapport", "en": "report"},
+    "register": {"fi": "rekisteri", "sv": "register", "en": "registers"},
     "paper": {"fi": "paperi", "sv": "papper", "en": "paper"},
     "village_hall": {"fi": "kylatalo", "sv": "bygdegard", "en": "village-hall"},
     "privacy": {"fi": "yksityisyys", "sv": "integritet", "en": "privacy"},
