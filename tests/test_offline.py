@@ -117,3 +117,20 @@ def test_an_expired_token_is_told_apart_so_the_outbox_fetches_a_fresh_one(app, m
     # a browser without the outbox still gets the page that says what happened
     plain = phone.post(f"/p/{d.code}/act", data={**write, "csrf_token": "stale"})
     assert plain.status_code == 400 and "text/html" in plain.content_type
+
+
+def test_a_copy_kept_for_the_way_does_not_change_the_station_the_phone_has_open(make):
+    """The worker fetches a walk's other stations while online; the phone stays where it is."""
+    from dialogue.activities.stations import station_code
+    from dialogue.commands.dialogues import create_dialogue
+    owner = make.facilitator()
+    d = create_dialogue(owner, "kehittamiskavely", "Reitti", "fi")
+    walk = next(s for s in d.steps if s.kind == "stations")
+    staff = make.facilitator_client(owner)
+    phone = make.participant_client(d)
+    act(staff, d, "table_assign", mode="even")
+    act(staff, d, "go_to_step", step_id=walk.id)
+    phone.get(f"/p/{d.code}?station={station_code('Odotustila')}")
+    copy = phone.get(f"/p/{d.code}?station={station_code('Asiakaskone')}", headers={"Osuva-Offline-Copy": "1"})
+    assert "Asema 4: Asiakaskone" in copy.get_data(as_text=True)  # the copy is that station's page
+    assert "Asema 3: Odotustila" in phone.get(f"/p/{d.code}").get_data(as_text=True)

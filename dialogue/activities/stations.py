@@ -35,6 +35,7 @@ from dialogue.models import Contribution, Step
 from dialogue.synthesis import pii, tally
 from dialogue.synthesis.groups import min_group_size
 from dialogue.textclean import InvalidInput, clean_int, clean_text
+from dialogue.web.offline_copy import is_offline_copy
 
 MAX_STATIONS = 20
 MAX_CRITERIA = 6
@@ -185,8 +186,8 @@ def _selected_code(step: Step) -> str | None:
     key = str(step.dialogue_id)
     if "station" in request.args:
         code = request.args.get("station", "").strip().upper()[:8]
-        chosen = {**chosen, key: code}
-        session[_SESSION_KEY] = chosen
+        if not is_offline_copy():  # a copy kept for the way is not the phone opening it
+            session[_SESSION_KEY] = {**chosen, key: code}
         return code or None
     return chosen.get(key) or None
 

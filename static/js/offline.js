@@ -34,6 +34,16 @@
     /* Its scope is its own folder, /p/: the participant pages. */
     navigator.serviceWorker.register(body.getAttribute("data-sw"))
       .catch(function () { /* no offline copy of the page; the outbox still works */ });
+    /* Pages the person will open next without a connection (a walk's other stations): the
+     * worker keeps a copy of each while the phone is online. */
+    var ahead = Array.prototype.map.call(document.querySelectorAll("a[data-offline-page]"), function (a) {
+      return a.href.split("#")[0];
+    });
+    if (ahead.length && navigator.onLine) {
+      navigator.serviceWorker.ready.then(function (registration) {
+        if (registration.active) { registration.active.postMessage({ keep: ahead }); }
+      });
+    }
   }
   if (!window.indexedDB || !window.Promise) { return; }
 

@@ -36,7 +36,13 @@ function page(request) {
       if (keepable(response)) { cache.put(request.url.split("#")[0], response.clone()); }
       return response;
     });
-    var kept = cache.match(request.url.split("#")[0], { ignoreSearch: true });
+    /* This very address's copy; an address without a query may also have any copy of its
+     * page (e.g. the one kept after a form's redirect). An address with a query never gets
+     * another query's copy: a walk's other station must not open in its place. */
+    var url = request.url.split("#")[0];
+    var kept = cache.match(url).then(function (copy) {
+      return copy || (new URL(url).search ? undefined : cache.match(url, { ignoreSearch: true }));
+    });
     var slow = new Promise(function (resolve) {
       setTimeout(function () { kept.then(function (copy) { if (copy) { resolve(copy); } }); }, SLOW_MS);
     });
@@ -46,6 +52,25 @@ function page(request) {
     return Promise.race([fallback, slow]);
   });
 }
+
+/* A page asks to keep copies of the pages it links to (`data-offline-page`): fetched now,
+ * while online, so that they open later without a connection. Same-origin /p/ pages only. */
+self.addEventListener("message", function (event) {
+  var urls = (event.data && Array.isArray(event.data.keep) ? event.data.keep : []).filter(function (u) {
+    try {
+      var url = new URL(u, self.location.href);
+      return url.origin === self.location.origin && url.pathname.indexOf("/p/") === 0;
+    } catch (error) { return false; }
+  }).slice(0, 50);
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return Promise.all(urls.map(function (u) {
+      /* The header (dialogue/web/offline_copy.py): a copy, not the person opening the page. */
+      return fetch(u, { credentials: "same-origin", headers: { "Osuva-Offline-Copy": "1" } }).then(function (response) {
+        if (keepable(response)) { return cache.put(u.split("#")[0], response); }
+      }).catch(function () { /* offline again: the next page load asks once more */ });
+    }));
+  }));
+});
 
 function staticFile(request) {
   return caches.open(CACHE).then(function (cache) {

@@ -190,6 +190,9 @@ def test_a_station_of_a_walk_offline_keeps_ratings_texts_and_a_photo(server, new
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
     phone.reload()
     phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    # While online the worker keeps a copy of the route's other stations, for the way.
+    later = server.url + phone.locator(".station-list a", has_text="Asiakaskone").get_attribute("href").split("#")[0]
+    phone.wait_for_function("async (url) => Boolean(await caches.match(url))", arg=later)
 
     phone.context.set_offline(True)
     phone.wait_for_function("navigator.onLine === false")
@@ -212,15 +215,21 @@ def test_a_station_of_a_walk_offline_keeps_ratings_texts_and_a_photo(server, new
     expect(station).to_be_visible()
     expect(phone.locator("#outbox-list li")).to_have_count(3)
     check_phone_page(phone, "offline-04-station-waiting-fi", "fi")
+    # On to the next station, still without a connection: its own page (never opened online).
+    phone.locator(".station-list a", has_text="Asiakaskone").click()
+    expect(phone.get_by_role("heading", name="Asema 4: Asiakaskone")).to_be_visible()
+    phone.fill(f"{form} textarea[name=not_works]", "Kone ei tulosta.")
+    phone.locator(f"{form} button[type=submit]").click()
+    expect(phone.locator("#outbox-list li")).to_have_count(4)
 
     phone.context.set_offline(False)
     expect(phone.locator("#outbox-list li")).to_have_count(0, timeout=30_000)
-    written = ["Vuoronumeroa ei kuulu.", "Tuoleja on tarpeeksi.", "Numeronäyttö myös oven viereen."]
+    written = ["Vuoronumeroa ei kuulu.", "Tuoleja on tarpeeksi.", "Numeronäyttö myös oven viereen.", "Kone ei tulosta."]
     assert [t for t in _stored(server, walk_id) if t] == written
     with database(server) as conn:
         visits = [json.loads(e) for (e,) in conn.execute(
             "SELECT extra FROM contribution WHERE step_id = ? AND text = '' ORDER BY id", (walk_id,))]
-    assert [v["station"] for v in visits] == [station_code("Odotustila")] * 3
-    assert [bool(v.get("photo")) for v in visits] == [False, False, True]
+    assert [v["station"] for v in visits] == [station_code("Odotustila")] * 3 + [station_code("Asiakaskone")]
+    assert [bool(v.get("photo")) for v in visits] == [False, False, True, False]
     assert list(visits[0]["ratings"].values()) == [1]
     shot(phone, "offline-05-station-sent-fi")
