@@ -271,6 +271,14 @@ def join(phone: Page, url: str, role: str | None = None) -> None:
     expect(phone.locator("#step-title")).to_be_visible()
 
 
+def wait_until_answered(page: Page) -> None:
+    """Wait until the server has answered every write this page sent (an answer comes after
+    the write's commit): the page's outbox of unanswered writes (act.js) is empty. A text box
+    empties as soon as its write is handed over, which is not yet stored."""
+    page.wait_for_function("""() => Object.keys(localStorage).filter(k => k.startsWith('osuva-outbox-'))
+        .every(k => JSON.parse(localStorage.getItem(k) || '[]').length === 0)""")
+
+
 def move_to_step(fac: Page, title: str) -> None:
     """The facilitator opens the step with exactly this title from the run view's list."""
     exact = re.compile(f"^{re.escape(title)}$")

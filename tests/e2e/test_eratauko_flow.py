@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
     join,
     move_to_step,
     shot,
+    wait_until_answered,
 )
 
 
@@ -110,11 +111,9 @@ def test_eratauko_with_a_scribe_and_three_phones(server, facilitator, new_deskto
     expect(scribe.locator("#note-text")).to_have_value("")
     for n, theme in enumerate(("Bussiyhteydet", "Yksinäisyys"), 1):
         scribe.locator("form[data-action=add_candidate] input[name=text]").fill(theme)
-        scribe.evaluate("document.getElementById('messages').replaceChildren()")
         scribe.locator("form[data-action=add_candidate] button[type=submit]").click()
         expect(scribe.locator("form[data-action=add_candidate] input[name=text]")).to_have_value("")
-        # The box empties when the write is handed over; the server's answer comes after its commit.
-        expect(scribe.locator("#messages .msg-ok")).to_have_text("Teema on nyt ehdolla.")
+        wait_until_answered(scribe)
         scribe.reload()  # the list of candidates is drawn by the server
         expect(scribe.locator(".candidate-list li")).to_have_count(n)
     shot(scribe, "et-scribe")

@@ -16,6 +16,7 @@ from tests.e2e.helpers import (
     move_to_step,
     new_dialogue,
     start,
+    wait_until_answered,
 )
 
 
@@ -53,6 +54,7 @@ def test_action_cards_proposed_on_phones_with_and_without_javascript(server, fac
     card.locator("select[name=status]").select_option("in_progress")
     card.locator("input[name=status_note]").fill("Tila on varattu")
     card.locator("form[data-action=commitment_status] button[type=submit]").click()
+    wait_until_answered(fac)
     fac.reload()
     today = dt.date.today().isoformat()
     expect(fac.locator(".card-item", has_text="Neuvontapiste kirjastoon")).to_contain_text(

@@ -22,6 +22,7 @@ from tests.e2e.helpers import (
     join,
     move_to_step,
     shot,
+    wait_until_answered,
 )
 
 
@@ -124,6 +125,7 @@ def test_questions_before_i_heard_commitments_and_clarity(server, facilitator, n
     fac.fill("#commit-who", "Juvan kunta")
     fac.fill("#commit-due", "2027-06-30")
     fac.locator("form[data-action=add_commitment] button[type=submit]").click()
+    wait_until_answered(fac)
     dm.reload()
     expect(dm.locator(".card-text")).to_have_text("Selvitetään iltabussi Juvalta Mikkeliin")
     check_phone_page(dm, "pd-09-commitment-decision-maker-fi", "fi")

@@ -16,6 +16,7 @@ from tests.e2e.helpers import (
     join,
     move_to_step,
     shot,
+    wait_until_answered,
 )
 
 
@@ -81,7 +82,7 @@ def test_salon_from_pre_reading_to_the_report(server, facilitator, new_desktop, 
     host.fill("#note-text", "Kylällä ei ole iltaisin kyytejä.")
     host.locator("form[data-action=note] button[type=submit]").click()
     expect(host.locator("#note-text")).to_have_value("")
-    expect(host.locator("#messages .msg-ok")).to_be_visible()  # the server's answer: committed
+    wait_until_answered(host)
     fac.reload()
     expect(fac.locator(".notes-feed")).to_contain_text("Kylällä ei ole iltaisin kyytejä.")
     check_staff_page(fac, "fi")
