@@ -42,14 +42,19 @@ def _ideas_by_table(server, step_id):
     return dict(rows)
 
 
-def test_service_design_with_two_tables_and_six_phones(server):
-    d = server.new_dialogue(method="palvelumuotoilu")
+def _seated(server, method: str):
+    """A dialogue of `method` with its screen and six phones seated evenly at its two tables."""
+    d = server.new_dialogue(method=method)
     staff = staff_socket(server, d)
-    steps = _steps(server, d)
     screen = Recorder(socket_client(server.url, None, "screen", d["id"], token=d["screen_url"].rsplit("/", 1)[1]),
                       "live")
     phones = _phones(server, d)
     act(staff, "table_assign", mode="even")
+    return d, staff, _steps(server, d), screen, phones
+
+
+def test_service_design_with_two_tables_and_six_phones(server):
+    d, staff, steps, screen, phones = _seated(server, "palvelumuotoilu")
     act(staff, "go_to_step", step_id=steps["journey:1"])
     for n, phone in enumerate(phones):
         _write(phone, "journey_add", {"step_id": steps["journey:1"], "stage": n % 3, "type": "pain" if n % 2 else "good",
@@ -67,13 +72,7 @@ def test_service_design_with_two_tables_and_six_phones(server):
 
 
 def test_partnership_table_with_two_tables_and_six_phones(server):
-    d = server.new_dialogue(method="kumppanuuspoyta")
-    staff = staff_socket(server, d)
-    steps = _steps(server, d)
-    screen = Recorder(socket_client(server.url, None, "screen", d["id"], token=d["screen_url"].rsplit("/", 1)[1]),
-                      "live")
-    phones = _phones(server, d)
-    act(staff, "table_assign", mode="even")
+    d, staff, steps, screen, phones = _seated(server, "kumppanuuspoyta")
     act(staff, "go_to_step", step_id=steps["prompt:4"])
     for n, phone in enumerate(phones):
         _write(phone, "contribute", {"step_id": steps["prompt:4"], "text": f"Idea {n}"})
