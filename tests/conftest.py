@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,14 @@ from dialogue.auth.accounts import create_facilitator
 from dialogue.commands.dialogues import create_dialogue
 from dialogue.extensions import socketio
 from dialogue.models import Base
+
+
+def pytest_sessionstart(session):
+    """Empty the real-browser tests' screenshots (tests/e2e/helpers.py) once per run: stale
+    ones from an earlier run would mislead. Only the controller does it, not each xdist worker
+    (a worker would delete what the other had already taken)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots", ignore_errors=True)
 
 
 def pytest_addoption(parser):

@@ -133,7 +133,7 @@ def test_the_first_visit_starts_loading_the_word_lists_and_says_so(make, monkeyp
     monkeypatch.setattr(theme_view, "in_background", lambda func, *args: started.append(args))
     staff = make.facilitator_client(d.owner)
     page = staff.get(f"/console/d/{d.id}/suggestions").get_data(as_text=True)
-    assert 'id="preparing"' in page and 'id="refresh"' in page and "FPA" not in page
+    assert 'id="preparing"' in page and 'id="refresh"' in page and "FPA betalar" not in page
     staff.get(f"/console/d/{d.id}/suggestions")
     assert started == [("sv",)]  # started once, whatever the reloads
     theme_view.warm("sv")

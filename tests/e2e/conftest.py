@@ -12,20 +12,12 @@ import shutil
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.e2e.helpers import DESKTOP, NO_JS_CONTEXTS, PHONE, SCREENSHOTS
+from tests.e2e.helpers import DESKTOP, NO_JS_CONTEXTS, PHONE
 from tests.support.live import LiveServer
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 FACILITATOR = ("ohjaaja@example.fi", "salasana123")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def fresh_screenshots():
-    """The screenshots of this run only: stale ones from an earlier run would mislead."""
-    if SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
-    SCREENSHOTS.mkdir(parents=True)
 
 
 @pytest.fixture(scope="session")
