@@ -92,6 +92,22 @@ def test_a_write_sent_twice_in_one_group_counts_once(app, room):
     assert votes_of(me.participant_id) == 1
 
 
+def test_a_resent_last_dot_gets_its_first_answer_not_no_dots_left(app, room):
+    """The write is not looked up before it runs: a resend that its own first copy made
+    impossible (the budget is spent) still gets the first answer, in a group and alone."""
+    w, step_id, items = room
+    me = Actor(PARTICIPANT, w.d.id, participant_id=w.participant_id)
+    first = job(me, {"step_id": step_id, "item_id": items[0], "delta": 1})
+    last = job(me, {"step_id": step_id, "item_id": items[1], "delta": 1})
+    committer(app).commit([first, last])
+    assert last.answer()["ok"] and votes_of(me.participant_id) == 2  # the budget of 2 is spent
+    resent = job(me, last.payload, last.client_id)
+    committer(app).commit([resent])
+    assert resent.answer() == {**last.answer(), "duplicate": True}
+    assert core.dispatch(me, "dot", dict(last.payload)) == {**last.answer(), "duplicate": True}
+    assert votes_of(me.participant_id) == 2
+
+
 def test_when_the_commit_fails_no_write_of_the_group_is_acknowledged(app, room, monkeypatch):
     w, step_id, items = room
     me = Actor(PARTICIPANT, w.d.id, participant_id=w.participant_id)

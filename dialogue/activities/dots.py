@@ -101,7 +101,7 @@ def dot(ctx: CommandContext) -> dict:
                                "You can put at most %(num)s dots on one item.", cap))
     if delta > 0 and used + delta > dots:
         ctx.fail(_l("You have no dots left. Take a dot back first if you want to move it."))
-    voting.set_vote(ctx.s, step, item, participant_id, now or None)
+    voting.set_vote(ctx.s, step, item, participant_id, now or None, current=mine.get(item.id))
     remaining = dots - used - delta
     ctx.changed(step, tally=True)
     message = _l("Dot added. Dots left: %(n)s.", n=remaining) if delta > 0 else \

@@ -156,7 +156,9 @@ class GroupCommitter:
                     job.response, job.effects = core.run_in(s, job.cmd, job.actor, job.payload, job.client_id)
                     s.flush()  # a unique rule breaks here, inside the savepoint
             except (core.CommandError, InvalidInput) as exc:
-                job.response, job.effects, job.refusal = None, [], exc.message
+                # Refused now, but perhaps a resent write (its dots spent): the first answer stands.
+                job.response, job.effects = core._find_ack(s, job.actor, job.client_id), []
+                job.refusal = None if job.response is not None else exc.message
             except IntegrityError:
                 job.response, job.effects = core._find_ack(s, job.actor, job.client_id), []
                 if job.response is None:

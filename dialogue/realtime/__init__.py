@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from dialogue.realtime import broadcast, control
+from dialogue.realtime import broadcast, connections, control
 
 
 def load() -> None:
@@ -15,6 +15,8 @@ def load() -> None:
 
 def init_app(app: Flask) -> None:
     """Bind the broadcaster to the app (its coalescing flusher runs in the app's context), and
-    listen for the other processes' orders on sockets (control.py)."""
+    listen for the other processes' orders on sockets (control.py), keep connections' actors
+    when this is the only process (connections.py)."""
     broadcast.init_app(app)
     control.init_app(app)
+    connections.init_app(app)

@@ -1,8 +1,8 @@
 """Socket.IO handlers: authenticate on connect, join rooms, send the full state.
 
 Handlers are thin: the one write event `act` runs the same command as the HTML
-form route. The actor is resolved again for every event, so a revoked helper
-link or a removed participant is refused at once.
+form route. The actor is kept per connection until a row it is made of changes
+(connections.py), so a revoked helper link or a removed participant is refused at once.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from dialogue.commands import group_commit
 from dialogue.commands.lifecycle import ENDED_STATES
 from dialogue.extensions import socketio
 from dialogue.models import Dialogue
-from dialogue.realtime import broadcast, snapshot
+from dialogue.realtime import broadcast, connections, snapshot
 from dialogue.web.ratelimit import bucket_for, forget
 
 # What each connection said it is: sid -> (role, dialogue_id, secret or None).
@@ -69,17 +69,18 @@ def _rooms(actor: Actor) -> list[str]:
     return rooms
 
 
-def _initial_state(dialogue: Dialogue, actor: Actor) -> None:
+def _initial_state(actor: Actor) -> None:
     # Stamped with `as_of` like every update, so a client keeps the newest (see broadcast.py).
+    did = actor.dialogue_id
     if actor.role == PARTICIPANT:
-        socketio.emit("state", snapshot.stamped_public_state(db.session, dialogue.id), to=request.sid)
+        socketio.emit("state", snapshot.stamped_public_state(db.session, did), to=request.sid)
     elif actor.is_staff:
         part = staff_part(actor)
-        states = snapshot.stamped_live_states(db.session, dialogue.id, staff=part == "staff", screen=False,
+        states = snapshot.stamped_live_states(db.session, did, staff=part == "staff", screen=False,
                                               hosts=part != "staff")
         socketio.emit("live", states[part], to=request.sid)
     else:
-        states = snapshot.stamped_live_states(db.session, dialogue.id, staff=False, screen=True, hosts=False)
+        states = snapshot.stamped_live_states(db.session, did, staff=False, screen=True, hosts=False)
         socketio.emit("live", states["screen"], to=request.sid)
 
 
@@ -99,47 +100,51 @@ def on_connect(auth: Any = None):
     except (TypeError, ValueError):
         raise ConnectionRefusedError("unauthorised") from None
     secret = auth.get("token") if isinstance(auth.get("token"), str) else None
+    stamp = connections.stamp_of(dialogue_id)
     dialogue, actor = _resolve(role, dialogue_id, secret)
     if dialogue is None or actor is None:
         raise ConnectionRefusedError("unauthorised")
     if actor.role == PARTICIPANT and dialogue.state in ENDED_STATES:
         raise ConnectionRefusedError("closed")  # closing ended the phones' sockets; they stay ended
     _credentials[request.sid] = (role, dialogue.id, secret)
+    if dialogue.id == dialogue_id:  # (a helper link names its own dialogue: its first event resolves it)
+        connections.remember(request.sid, actor, stamp)
     for name in _rooms(actor):
         join_room(name)
-    _initial_state(dialogue, actor)
+    _initial_state(actor)
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
     _credentials.pop(request.sid, None)
+    connections.forget(request.sid)
     forget(request.sid)
 
 
-def _current_actor() -> tuple[Dialogue | None, Actor | None]:
+def _current_actor() -> Actor | None:
     creds = _credentials.get(request.sid)
     if creds is None:
-        return None, None
-    return _resolve(*creds)
+        return None
+    return connections.actor_for(request.sid, creds[1], lambda: _resolve(*creds)[1])
 
 
 @socketio.on("sync")
 def on_sync(*_args):
     """Send the full state again (after a phone wakes up, say)."""
-    dialogue, actor = _current_actor()
-    if dialogue is None or actor is None:
+    actor = _current_actor()
+    if actor is None:
         return {"ok": False, "error": gettext("You are not allowed to do this.")}
     # Building the full state costs the server: a flood of syncs is slowed like a flood of writes.
     if not bucket_for(f"{actor.dialogue_id}:{actor.key}", staff=actor.role == FACILITATOR).take():
         return {"ok": False, "error": gettext("Too fast. Wait a moment and try again."), "retry": True}
-    _initial_state(dialogue, actor)
+    _initial_state(actor)
     return {"ok": True}
 
 
 @socketio.on("act")
 def on_act(name: Any = None, payload: Any = None):
     """Run a command; the return value is the acknowledgement the client waits for."""
-    _dialogue, actor = _current_actor()
+    actor = _current_actor()
     if actor is not None and actor.role == SCREEN:
         actor = None
     # Per participant (or staff member), not per connection: reconnecting does not refill.
