@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
@@ -36,8 +37,9 @@ AFTERWARDS = "afterwards"  # moderation, themes, the screen, details: also when 
 ALWAYS = "always"          # state changes, retention, sharing, helper links, responses: in every state
 
 
-def refusal(dialogue: Dialogue, role: str, when: str = MEETING):
-    """The state rule: why a `when` command by `role` may not run in this dialogue now; None if it may.
+def refusal(dialogue: Any, role: str, when: str = MEETING):
+    """The state rule: why a `when` command by `role` may not run in this dialogue (anything with
+    its `state`) now; None if it may.
 
     - open, running: every command, for the roles the command allows;
     - draft: only the facilitator (preparing);
@@ -105,8 +107,20 @@ class CommandContext:
     s: Session
     actor: Actor
     payload: dict[str, Any]
-    dialogue: Dialogue
+    #: The dialogue's state and current step, read without loading the whole dialogue.
+    now: Any
     effects: list[Callable[[], None]] = field(default_factory=list)
+
+    @cached_property
+    def dialogue(self) -> Dialogue:
+        """The dialogue, loaded when a command first asks for it: loading its object cost as
+        much as the whole dot vote, which needs only `now` (docs/performance.md)."""
+        return self.s.get(Dialogue, self.actor.dialogue_id)
+
+    @property
+    def _current(self) -> Any:
+        # Once loaded, the object (a command may have moved the dialogue on); else `now`.
+        return self.__dict__.get("dialogue") or self.now
 
     def fail(self, message) -> None:
         raise CommandError(message)
@@ -115,7 +129,7 @@ class CommandContext:
         """The step named in the payload; it must belong to this dialogue."""
         step_id = clean_int(self.payload.get(key), 1, 2**31)
         step = self.s.get(Step, step_id)
-        if step is None or step.dialogue_id != self.dialogue.id:
+        if step is None or step.dialogue_id != self.actor.dialogue_id:
             self.fail(_l("This step does not exist."))
         return step
 
@@ -128,8 +142,8 @@ class CommandContext:
         kinds = (kind,) if isinstance(kind, str) else kind
         if kinds and step.kind not in kinds:
             self.fail(_l("This step does not take this answer."))
-        current = step.id == self.dialogue.current_step_id
-        early = step.config.get("open_early") and self.dialogue.state == "open"
+        current = step.id == self._current.current_step_id
+        early = step.config.get("open_early") and self._current.state == "open"
         if not (current or early or self.actor.is_staff):
             self.fail(_l("This step is closed. Look at the current step."))
         self.table_for(step)  # a step worked by table takes no participant without one
@@ -150,7 +164,7 @@ class CommandContext:
     def changed(self, step: Step | None = None, *, wall: bool = False, tally: bool = False,
                 everyone: bool = False) -> None:
         """Ask for live updates once the transaction has committed."""
-        did = self.dialogue.id
+        did = self.actor.dialogue_id
         if everyone:
             self.effects.append(lambda: broadcast.dialogue_changed(did))
         if wall:
@@ -161,7 +175,7 @@ class CommandContext:
     def audit(self, action: str, **detail) -> None:
         """Record a staff action (never a participant's)."""
         if self.actor.is_staff:
-            self.s.add(AuditEvent(dialogue_id=self.dialogue.id, actor=self.actor.key,
+            self.s.add(AuditEvent(dialogue_id=self.actor.dialogue_id, actor=self.actor.key,
                                   action=action, detail=detail))
 
 
@@ -246,20 +260,21 @@ def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
     first answer, for both (a resent write may be refused now: its dots are spent). Not
     looking the client id up first saves a query on every write (docs/performance.md).
     """
-    dialogue = s.get(Dialogue, actor.dialogue_id)
-    if dialogue is None:
+    now = s.execute(select(Dialogue.state, Dialogue.current_step_id)
+                    .where(Dialogue.id == actor.dialogue_id)).one_or_none()
+    if now is None:
         raise CommandError(_l("This dialogue does not exist."))
-    refused = refusal(dialogue, actor.role, cmd.when)
+    refused = refusal(now, actor.role, cmd.when)
     if refused is not None:
         raise CommandError(refused)
-    ctx = CommandContext(s, actor, payload, dialogue)
+    ctx = CommandContext(s, actor, payload, now)
     result = cmd.func(ctx) or {}
     if cmd.audit:
         ctx.audit(cmd.name, **{k: v for k, v in payload.items() if k != "client_id"})
     response = {"ok": True, **result}
     # A secret link in the answer (a new helper link, say) is not kept in the database.
     stored = {k: v for k, v in response.items() if k not in SECRET_RESULTS}
-    s.add(ProcessedWrite(dialogue_id=dialogue.id, actor=actor.key, client_id=client_id, response=stored))
+    s.add(ProcessedWrite(dialogue_id=actor.dialogue_id, actor=actor.key, client_id=client_id, response=stored))
     return response, ctx.effects
 
 
