@@ -1,7 +1,8 @@
 """Who is acting: the role of a request or socket connection in one dialogue.
 
-An actor is resolved afresh for every request and every socket event, so that a
-revoked helper link or a removed participant stops working at once.
+An actor is resolved afresh for every request; a socket connection keeps its actor until a
+row it is made of changes (realtime/connections.py), so a revoked helper link or a removed
+participant stops working at once either way.
 """
 from __future__ import annotations
 

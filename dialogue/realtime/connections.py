@@ -11,7 +11,9 @@ transaction has committed, so no command has to remember to say so, and a revoke
 a removed participant is still refused on its very next event.
 
 A change made by another server process is not seen here: with several processes (a
-message queue) every event resolves its actor again, as before.
+message queue) every event resolves its actor again, as before. The command line changes
+these rows only in `purge`, of closed dialogues, which refuse every participant's write by
+their state (read by every write, core.run_in).
 """
 from __future__ import annotations
 
