@@ -171,6 +171,11 @@ class Activity:
             raise ValueError(f"unknown settings for {self.key}: {sorted(unknown)}")
         return merged
 
+    def config_refusal(self, s: Session, step: Step, config: dict[str, Any]) -> Any:
+        """Why `config` may not replace the step's settings now (answers saved already depend
+        on them); None if it may. Checked when a step is saved in the editor."""
+        return None
+
     def participant_context(self, s: Session, step: Step, actor: Actor | None) -> dict[str, Any]:
         """Template variables for the phone view of `step` as seen by `actor`."""
         return {}

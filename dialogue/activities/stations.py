@@ -107,7 +107,11 @@ def stations(step: Step) -> list[dict[str, Any]]:
 
 def criteria(step: Step) -> list[str]:
     """The rating criteria in order, in the current language (the default three if none are set)."""
-    raw = step.config.get("criteria") or default_criteria()
+    return _criteria_of(step.config)
+
+
+def _criteria_of(config: dict[str, Any]) -> list[str]:
+    raw = config.get("criteria") or default_criteria()
     return [localized(c) if isinstance(c, dict) else str(c) for c in raw]
 
 
@@ -205,6 +209,19 @@ class Stations(Activity):
     collects_contributions = True
     supports_tables = True
     helper_writes = True
+
+    def config_refusal(self, s, step, config):
+        """Ratings are stored by the criterion's place: once any are saved, the criteria stay
+        as they are (new ones may be added at the end)."""
+        before, after = _criteria_of(step.config), _criteria_of(config)
+        if after[:len(before)] == before:
+            return None
+        rated = s.scalar(select(Contribution.id).where(Contribution.step_id == step.id,
+                                                       Contribution.source == VISIT).limit(1))
+        if rated is None:
+            return None
+        return _l("Ratings were saved on these criteria already, so they stay as they are. "
+                  "You can add new criteria at the end.")
 
     def label(self):
         return _l("Walk with stations")

@@ -234,7 +234,11 @@ def update_step(ctx: CommandContext) -> dict:
     if not texts[ctx.dialogue.language]["title"]:
         raise InvalidInput(_l("Write a title in the dialogue's main language."))
     minutes = clean_int(p.get("minutes") or 0, 0, MAX_STEP_MINUTES) if "minutes" in p else step.minutes
-    step.config = _parse_config(ctx, step)
+    config = _parse_config(ctx, step)
+    refused = activities.get(step.kind).config_refusal(ctx.s, step, config)
+    if refused is not None:
+        ctx.fail(refused)
+    step.config = config
     step.texts = texts
     if step.minutes != minutes and step.timer_started_at is None and step.timer_seconds in (0, step.minutes * 60):
         step.timer_seconds = 0  # an untouched timer follows the new time

@@ -187,3 +187,25 @@ def test_the_facilitator_writes_the_route_and_criteria_in_the_step_editor(make):
     bad = staff.emit("act", "update_step", {"step_id": step.id, "client_id": cid(), "title_fi": "Kävely",
                                             "cfg_stations": " | vain kuvaus"}, callback=True)
     assert not bad["ok"] and bad["error"]
+
+
+def test_once_ratings_are_saved_the_criteria_keep_their_places(make):
+    """Ratings are stored by the criterion's place: the editor refuses to reorder, rename or drop
+    criteria after the first rating, and still lets the facilitator add one at the end."""
+    d, step, staff = _walk(make, criteria=["Löytyy helposti", "Tuntuu turvalliselta"])
+
+    def save(criteria: str) -> dict:
+        return staff.emit("act", "update_step", {"step_id": step.id, "client_id": cid(), "title_fi": "Kävely",
+                                                 "cfg_criteria": criteria}, callback=True)
+
+    assert save("Tuntuu turvalliselta\nLöytyy helposti")["ok"]  # nothing rated yet: any change
+    assert save("Löytyy helposti\nTuntuu turvalliselta")["ok"]
+    phone = make.participant_client(d)
+    assert _visit(phone, d, step, station_code("Palvelupiste"), rating_0="5", rating_1="1").status_code == 303
+    refused = save("Tuntuu turvalliselta\nLöytyy helposti")
+    assert not refused["ok"] and "stay as they are" not in refused["error"] and "loppuun" in refused["error"]
+    assert not save("Löytyy helposti")["ok"]
+    assert save("Löytyy helposti\nTuntuu turvalliselta\nOn esteetön")["ok"]
+    db.session.expire_all()
+    assert db.session.get(type(step), step.id).config["criteria"] == [
+        "Löytyy helposti", "Tuntuu turvalliselta", "On esteetön"]
