@@ -220,8 +220,8 @@ class Stations(Activity):
                                                        Contribution.source == VISIT).limit(1))
         if rated is None:
             return None
-        return _l("Ratings were saved on these criteria already, so they stay as they are. "
-                  "You can add new criteria at the end.")
+        return _l("Ratings were saved on these criteria already, so they stay as they are: %(criteria)s. "
+                  "You can add new criteria after them.", criteria=", ".join(before))
 
     def label(self):
         return _l("Walk with stations")

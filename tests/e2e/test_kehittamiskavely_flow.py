@@ -103,3 +103,17 @@ def test_a_walk_on_phones_with_and_without_javascript_and_the_console(server, fa
     staff.get_by_role("button", name="Piilota kuva").click()
     expect(fac.locator(".stations-staff .station-photos .badge")).to_have_text("piilotettu")
     expect(fac.get_by_role("link", name="Tulosta asemien kyltit (PDF)")).to_have_count(1)
+
+    # Ratings are saved now: the step editor keeps the criteria in their places, adds at the end.
+    fac.goto(f"{server.url}{fac.url.split(server.url, 1)[1].split('/run')[0]}/prepare")
+    fac.get_by_role("link", name="Muokkaa Kävely", exact=True).click()
+    criteria = fac.locator("#cfg-criteria")
+    criteria.fill("Ymmärrettävä\nTuntuu turvalliselta\nEsteetön")
+    fac.click("#save-step")
+    expect(fac.get_by_role("alert")).to_contain_text(
+        "pysyvät ennallaan: Tuntuu turvalliselta, Esteetön, Ymmärrettävä")
+    check_staff_page(fac, "fi")
+    shot(fac, "kk-editor-criteria-kept")
+    fac.locator("#cfg-criteria").fill("Tuntuu turvalliselta\nEsteetön\nYmmärrettävä\nLöytyy helposti")
+    fac.click("#save-step")
+    fac.wait_for_url(re.compile(r"/prepare"))
