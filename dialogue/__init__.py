@@ -14,7 +14,7 @@ from flask import Flask, render_template
 from flask_babel import get_locale, gettext
 from jinja2 import ChoiceLoader
 
-from dialogue import activities, commands, db, methodology, placeholders, realtime
+from dialogue import activities, commands, db, methodology, placeholders, realtime, tables
 from dialogue.commands import group_commit
 from dialogue.config import Config, lan_address
 from dialogue.extensions import babel, csrf, socketio
@@ -73,6 +73,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_error_handlers(app)
     app.jinja_env.globals.update(LANGUAGE_NAMES=i18n.LANGUAGE_NAMES, current_lang=lambda: str(get_locale()),
                                  new_client_id=lambda: uuid.uuid4().hex, guide_url=guide_url,
+                                 table_words=lambda dialogue: tables.words(dialogue.method),
                                  method_name=lambda key: methodology.get(key).name(str(get_locale()))
                                  if methodology.get(key) else key,
                                  state_name=state_name, kind_name=lambda kind: activities.get(kind).label(),

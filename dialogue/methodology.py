@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import BaseLoader, FileSystemLoader, PrefixLoader
 
-from dialogue import activities
+from dialogue import activities, tables
 from dialogue.config import LANGUAGES
 
 if TYPE_CHECKING:
@@ -110,6 +110,8 @@ class Method:
     follow_up: str | None = None
     #: Tables (small groups) every dialogue of this method starts with: [{"fi", "sv", "en"}].
     tables: tuple[dict[str, str], ...] = ()
+    #: What phones call its tables: "table", or "group" (a walk's groups): tables.WORDS.
+    table_word: str = "table"
     #: The method's code (`__init__.py`), if it has any.
     module: ModuleType | None = None
     #: Its folder (templates/ beside method.json).
@@ -164,13 +166,15 @@ def parse(key: str, data: dict[str, Any]) -> Method:
             raise MethodError(f"{where}: {exc}") from None
         clean_steps.append({"kind": kind, "texts": texts, "config": config,
                             "minutes": int(step.get("minutes", 0))})
+    if data.get("table_word", "table") not in tables.WORDS:
+        raise MethodError(f"{key}.table_word: one of {sorted(tables.WORDS)}")
     for flag in ("ask_role", "listed"):
         if not isinstance(data.get(flag, False), bool):
             raise MethodError(f"{key}.{flag}: must be true or false")
     return Method(key, data["name"], data["description"], str(data.get("group_size", "")),
                   str(data.get("duration", "")), clean_steps, _themes(key, data.get("themes", [])),
                   data.get("ask_role", False), data.get("listed", True), data.get("follow_up"),
-                  tables=_tables(key, data.get("tables", [])))
+                  tables=_tables(key, data.get("tables", [])), table_word=data.get("table_word", "table"))
 
 
 THEME_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

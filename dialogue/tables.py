@@ -27,10 +27,41 @@ NAME_MAX = 80
 DESCRIPTION_MAX = 500
 SUMMARY_MAX = 2000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a card
-NO_TABLE_YET = _l("Choose your table first.")
 TOO_MANY = _l("This dialogue has the largest number of tables already.")
 
 T = TypeVar("T")
+
+#: What phones call a dialogue's small groups, by the method's `table_word` (method.json):
+#: people sit at tables, but a walk's groups walk. (Staff pages say tables for both.)
+WORDS: dict[str, dict[str, Any]] = {
+    "table": {
+        "one": _l("Table"), "yours": _l("Your table"), "yours_label": _l("Your table:"),
+        "choose": _l("Choose your table"), "join": _l("Sit at this table"), "change": _l("Change table"),
+        "code": _l("Or type the code on the table's card"), "go": _l("Go to the table"),
+        "now": _l("We work at tables now"),
+        "how": _l("Sit at a table and choose it here. Then you see your table's task."),
+        "previous": _l("What the table's previous group found"),
+        "first": _l("Choose your table first."), "you_are": _l("You are at table %(name)s."),
+        "no_code": _l("There is no table with this code. Check the code on the table's card."),
+    },
+    "group": {
+        "one": _l("Group"), "yours": _l("Your group"), "yours_label": _l("Your group:"),
+        "choose": _l("Choose your group"), "join": _l("Join this group"), "change": _l("Change group"),
+        "code": _l("Or type the code on your group's card"), "go": _l("Go to the group"),
+        "now": _l("We work in groups now"),
+        "how": _l("Join a group and choose it here. Then you see your group's task."),
+        "previous": _l("What the group found in the last round"),
+        "first": _l("Choose your group first."), "you_are": _l("You are in group %(name)s."),
+        "no_code": _l("There is no group with this code. Check the code on your group's card."),
+    },
+}
+
+
+def words(method_key: str) -> dict[str, Any]:
+    """The phone's words for the small groups of a dialogue of this method (WORDS)."""
+    from dialogue import methodology  # (methods load activities, which use this module)
+    method = methodology.REGISTRY.get(method_key)
+    return WORDS[method.table_word if method is not None else "table"]
 
 
 def by_table(step: Step | None) -> bool:
@@ -143,7 +174,7 @@ def write_table(actor: Actor, step: Step, requested: Any = None, s: Session | No
         return None
     if actor.role == PARTICIPANT:
         if actor.table_id is None:
-            raise ValueError(NO_TABLE_YET)
+            raise ValueError(words(step.dialogue.method)["first"])
         return actor.table_id
     if actor.table_id is not None:
         return actor.table_id

@@ -97,12 +97,12 @@ def table_join(ctx: CommandContext) -> dict:
     if ctx.payload.get("code") not in (None, ""):
         table = tables.find_by_code(ctx.s, ctx.dialogue.id, ctx.payload.get("code"))
         if table is None:
-            ctx.fail(_l("There is no table with this code. Check the code on the table's card."))
+            ctx.fail(tables.words(ctx.dialogue.method)["no_code"])
     else:
         table = _table(ctx)
     ctx.s.get(Participant, ctx.actor.participant_id).table_id = table.id
     ctx.changed(everyone=True)
-    return {"table_id": table.id, "message": str(_l("You are at table %(name)s.", name=table.name))}
+    return {"table_id": table.id, "message": str(tables.words(ctx.dialogue.method)["you_are"]) % {"name": table.name}}
 
 
 @command("table_move", roles=FACILITATOR_ONLY, audit=True)

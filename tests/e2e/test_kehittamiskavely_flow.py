@@ -35,10 +35,13 @@ def test_a_walk_on_phones_with_and_without_javascript_and_the_console(server, fa
 
     # A phone with JavaScript: its group, the route, a station, ratings, texts and a photo.
     expect(phone.locator("h1")).not_to_have_text("Tervetuloa kävelylle")
-    if phone.locator("input[name=table_id]").count():
-        phone.get_by_label("Ryhmä 1", exact=True).check()
-        phone.locator("form[data-action=table_join] button[type=submit]").first.click()
+    # A walk's groups walk: the phone speaks of groups, not tables.
+    expect(phone.locator("#step-title")).to_have_text("Nyt toimimme ryhmissä")
+    check_phone_page(phone, "kk-00-choose-group-fi", "fi")
+    phone.get_by_label("Ryhmä 1", exact=True).check()
+    phone.get_by_role("button", name="Liity tähän ryhmään").click()
     expect(phone.locator("#step-title")).to_have_text("Kävely")
+    expect(phone.locator(".my-table")).to_contain_text("Ryhmäsi: Ryhmä 1")
     for name in ("Bussipysäkki", "Palvelupiste", "Odotustila", "Asiakaskone"):
         expect(phone.locator(".station-list a", has_text=name)).to_have_count(1)
     check_phone_page(phone, "kk-01-route-fi", "fi")

@@ -175,3 +175,32 @@ def test_the_demo_plays_through_with_ratings_observations_and_owners(make):
     priorities = blocks["Korjaukset tärkeysjärjestyksessä"]["table"]["rows"]
     assert priorities[0][0].startswith("Palvelupiste: Luiska") and priorities[0][1] == 4
     assert len(blocks["Kuka hoitaa korjaukset"]["table"]["rows"]) == 3
+
+
+def test_a_walks_phones_speak_of_groups_not_tables(make):
+    """People sit at tables, but a walk's groups walk: the phone says group (method.json
+    `table_word`), where another method's phone says table."""
+    d = make.dialogue(method="kehittamiskavely")
+    walk = list(db.session.get(Dialogue, d.id).steps)[2]
+    staff = make.socket(make.facilitator_client(d.owner), "facilitator", d)
+    _go(staff, walk)
+    phone = make.participant_client(d)
+    page = phone.get(f"/p/{d.code}").get_data(as_text=True)
+    assert "Nyt toimimme ryhmissä" in page and "Valitse ryhmäsi" in page and "Liity tähän ryhmään" in page
+    assert "pöy" not in page.lower()
+    station = station_code("Bussipysäkki")
+    refused = phone.post(f"/p/{d.code}/act", data={"action": "station_visit", "step_id": walk.id, "client_id": cid(),
+                                                    "station": station, "rating_0": "3"}, follow_redirects=True)
+    assert "Valitse ensin ryhmäsi." in refused.get_data(as_text=True)
+    group = db.session.query(DialogueTable).filter_by(dialogue_id=d.id, name="Ryhmä 1").one()
+    joined = phone.post(f"/p/{d.code}/act", data={"action": "table_join", "table_id": group.id, "client_id": cid()},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Olet ryhmässä Ryhmä 1." in joined and "Ryhmäsi:" in joined
+    assert "Oma ryhmäsi" in phone.get(f"/p/{d.code}/table").get_data(as_text=True)
+    # Another method's phone still sits at a table.
+    partners = make.dialogue(method="kumppanuuspoyta")
+    table = db.session.query(DialogueTable).filter_by(dialogue_id=partners.id).first()
+    card = make.app.test_client().get(f"/j/{partners.code}/t/{table.code}").get_data(as_text=True)
+    assert f"Pöytä: <strong>{table.name}</strong>" in card
+    group_card = make.app.test_client().get(f"/j/{d.code}/t/{group.code}").get_data(as_text=True)
+    assert "Ryhmä: <strong>Ryhmä 1</strong>" in group_card
