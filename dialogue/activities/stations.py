@@ -92,12 +92,16 @@ def _code_name(entry: Any) -> str:
 def stations(step: Step) -> list[dict[str, Any]]:
     """The step's stations in route order, in the current language: index, code, name,
     description and address."""
-    raw = step.config.get("stations") or default_stations()
+    return _stations_of(step.config)
+
+
+def _stations_of(config: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = config.get("stations") or default_stations()
     out, seen = [], set()
     for index, entry in enumerate(raw):
         station = _parse_line(localized(entry) if isinstance(entry, dict) else str(entry))
         # The default route's names are translated: its codes must not change with the language.
-        code = station_code(DEFAULT_KEYS[index] if not step.config.get("stations") else _code_name(entry))
+        code = station_code(DEFAULT_KEYS[index] if not config.get("stations") else _code_name(entry))
         while code in seen:  # two stations of the same name still get codes of their own
             code = station_code(code + str(index))
         seen.add(code)
@@ -211,17 +215,23 @@ class Stations(Activity):
     helper_writes = True
 
     def config_refusal(self, s, step, config):
-        """Ratings are stored by the criterion's place: once any are saved, the criteria stay
-        as they are (new ones may be added at the end)."""
-        before, after = _criteria_of(step.config), _criteria_of(config)
-        if after[:len(before)] == before:
+        """What was saved at a station keeps its meaning: ratings are stored by the criterion's
+        place, so once any are saved the criteria stay (new ones may follow them); answers are
+        stored by the station's code, made from its name, so a visited station keeps its name."""
+        visits = _rows(s, step.id, visits=True, hidden=True)
+        if not visits:
             return None
-        rated = s.scalar(select(Contribution.id).where(Contribution.step_id == step.id,
-                                                       Contribution.source == VISIT).limit(1))
-        if rated is None:
-            return None
-        return _l("Ratings were saved on these criteria already, so they stay as they are: %(criteria)s. "
-                  "You can add new criteria after them.", criteria=", ".join(before))
+        before = _criteria_of(step.config)
+        if _criteria_of(config)[:len(before)] != before:
+            return _l("Ratings were saved on these criteria already, so they stay as they are: %(criteria)s. "
+                      "You can add new criteria after them.", criteria=", ".join(before))
+        kept = {st["code"] for st in _stations_of(config)}
+        visited = {c.extra.get("station") for c in visits}
+        gone = [st["name"] for st in stations(step) if st["code"] in visited and st["code"] not in kept]
+        if gone:
+            return _l("Answers were saved at these stations already, so they stay on the route under "
+                      "the same name: %(stations)s.", stations=", ".join(gone))
+        return None
 
     def label(self):
         return _l("Walk with stations")

@@ -209,3 +209,22 @@ def test_once_ratings_are_saved_the_criteria_keep_their_places(make):
     db.session.expire_all()
     assert db.session.get(type(step), step.id).config["criteria"] == [
         "Löytyy helposti", "Tuntuu turvalliselta", "On esteetön"]
+
+
+def test_a_visited_station_keeps_its_name_on_the_route(make):
+    """Answers are stored by the station's code, made from its name: once a station has answers
+    it stays on the route under its name; its description, the other stations and new ones change freely."""
+    d, step, staff = _walk(make)
+
+    def save(route: list[str]) -> dict:
+        return staff.emit("act", "update_step", {"step_id": step.id, "client_id": cid(), "title_fi": "Kävely",
+                                                 "cfg_stations": "\n".join(route)}, callback=True)
+
+    phone = make.participant_client(d)
+    assert _visit(phone, d, step, station_code("Palvelupiste"), works="Ovi aukeaa itsestään").status_code == 303
+    refused = save(["Bussipysäkki", "Asiakaspalvelu | Ovi ja neuvonta", "Odotustila"])
+    assert not refused["ok"] and "Palvelupiste" in refused["error"]
+    assert not save(["Bussipysäkki", "Odotustila"])["ok"]
+    assert save(["Palvelupiste | Uusi ovi ja neuvonta", "Odotustila", "Kirjasto"])["ok"]
+    page = phone.get(f"/p/{d.code}?station={station_code('Palvelupiste')}").get_data(as_text=True)
+    assert "Uusi ovi ja neuvonta" in page and "Ovi aukeaa itsestään" in page
