@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dialogue import activities, db, tables
+from dialogue.activities.scale import localized
 from dialogue.actors import FACILITATOR_ONLY, new_token
 from dialogue.commands.core import (
     AFTERWARDS,
@@ -157,12 +158,26 @@ def config_fields(kind: str, config: dict[str, Any], steps: list[Step] | None = 
             field.update(type="int", value=value)
         elif isinstance(default, str):
             field.update(type="text", value=value)
-        elif isinstance(default, list) and all(isinstance(v, str) for v in (value or [])):
-            field.update(type="lines", value="\n".join(value or []))
+        elif isinstance(default, list) and all(isinstance(v, str) or _per_language(v) for v in (value or [])):
+            # A method's entries in every language show as lines in the console's language.
+            field.update(type="lines", value="\n".join(localized(v) for v in value or []))
         else:
             field.update(type="json", value="" if value is None else json.dumps(value, ensure_ascii=False))
         fields.append(field)
     return fields
+
+
+def _per_language(value: Any) -> bool:
+    """Whether a setting's entry is one text per language ({"fi": ..., "sv": ..., "en": ...})."""
+    return isinstance(value, dict) and bool(value) and set(value) <= set(LANGUAGES) \
+        and all(isinstance(text, str) for text in value.values())
+
+
+def _keep_languages(lines: list[str], before: list[Any]) -> list[Any]:
+    """A line saved as the editor showed it keeps its other languages; a changed line is
+    one text for every language."""
+    shown = {localized(entry): entry for entry in before if _per_language(entry)}
+    return [shown.get(line, line) for line in lines]
 
 
 def step_title(step: Step) -> str:
@@ -199,7 +214,8 @@ def _parse_config(ctx: CommandContext, step: Step) -> dict[str, Any]:
             config[key] = None if raw in ("", None) else clean_int(raw, 0, MAX_STEPS)
         elif field["type"] == "lines":
             lines = raw if isinstance(raw, list) else clean_text(raw, 20000, required=False).split("\n")
-            config[key] = [line.strip() for line in lines if isinstance(line, str) and line.strip()]
+            config[key] = _keep_languages([line.strip() for line in lines if isinstance(line, str) and line.strip()],
+                                          step.config.get(key) or [])
         elif isinstance(raw, str):  # json
             text = clean_text(raw, 20000, required=False)
             try:

@@ -204,3 +204,30 @@ def test_a_walks_phones_speak_of_groups_not_tables(make):
     assert f"Pöytä: <strong>{table.name}</strong>" in card
     group_card = make.app.test_client().get(f"/j/{d.code}/t/{group.code}").get_data(as_text=True)
     assert "Ryhmä: <strong>Ryhmä 1</strong>" in group_card
+
+
+def test_the_step_editor_shows_the_methods_route_as_lines_and_keeps_its_languages(make):
+    """A method's stations are written in every language: the editor shows them as lines in the
+    console's language (not as JSON); a line saved as shown keeps its Swedish and English, a
+    changed line is one text for every language."""
+    d = make.dialogue(method="kehittamiskavely")
+    walk = list(db.session.get(Dialogue, d.id).steps)[2]
+    owner = make.facilitator_client(d.owner)
+    form = owner.get(f"/console/d/{d.id}/steps/{walk.id}").get_data(as_text=True)
+    assert '[{&#34;fi&#34;' not in form and '[{"fi"' not in form
+    box = form.split('name="cfg_stations"', 1)[1].split("</textarea>", 1)[0]
+    lines = box.split(">", 1)[1].strip().splitlines()
+    assert lines[0].startswith("Bussipysäkki | ") and len(lines) == 4
+    lines[1] = "Palvelupiste | Sisäänkäynti ja uusi neuvontapiste"
+    r = owner.post(f"/console/d/{d.id}/steps/{walk.id}", data={
+        "title_fi": "Kävely", "config_form": "1", "cfg_stations": "\n".join(lines), "cfg_wall": "1", "cfg_by_table": "1"})
+    assert r.status_code == 303, r.get_data(as_text=True)
+    db.session.expire_all()
+    saved = db.session.get(type(walk), walk.id).config["stations"]
+    assert saved[0]["sv"].startswith("Busshållplats") and saved[1] == lines[1]
+    phone = make.participant_client(d)
+    _go(make.socket(owner, "facilitator", d), walk)
+    group = db.session.query(DialogueTable).filter_by(dialogue_id=d.id, name="Ryhmä 1").one()
+    phone.post(f"/p/{d.code}/act", data={"action": "table_join", "table_id": group.id, "client_id": cid()})
+    route = phone.get(f"/p/{d.code}?lang=sv").get_data(as_text=True)
+    assert "Busshållplats" in route and "Palvelupiste" in route
