@@ -17,7 +17,7 @@ import hashlib
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from dialogue import tables
@@ -189,11 +189,26 @@ def my_votes(s: Session, step_id: int, participant_id: int) -> list[Vote]:
     return list(s.scalars(select(Vote).where(Vote.step_id == step_id, Vote.participant_id == participant_id)))
 
 
+# The vote's statements, built once: on the per-vote path building a statement cost more
+# than running it (docs/performance.md). Rows are written without the unit of work; a
+# change or removal still updates the vote objects a session holds ("fetch").
+# (An UPDATE's parameters may not carry its columns' names: hence "the_".)
+_MINE = and_(Vote.item_id == bindparam("the_item"), Vote.participant_id == bindparam("the_participant"),
+             Vote.criterion == bindparam("the_criterion"))
+_MY_VALUES = select(Vote.__table__.c.item_id, Vote.__table__.c.value).where(
+    Vote.__table__.c.step_id == bindparam("step_id"), Vote.__table__.c.participant_id == bindparam("participant_id"),
+    Vote.__table__.c.criterion == bindparam("criterion"))
+_CURRENT = select(Vote.__table__.c.value).where(_MINE)
+_INSERT = insert(Vote.__table__)
+_CHANGE = update(Vote).where(_MINE).values(value=bindparam("value")).execution_options(synchronize_session="fetch")
+_REMOVE = delete(Vote).where(_MINE).execution_options(synchronize_session="fetch")
+
+
 def my_values(s: Session, step_id: int, participant_id: int, criterion: str = "") -> dict[int, int]:
     """A participant's votes in a step as {item id: value}: plain rows, cheaper than `my_votes`
     on the per-vote path (the load benchmark's hottest query, docs/performance.md)."""
-    return dict(s.execute(select(Vote.item_id, Vote.value).where(
-        Vote.step_id == step_id, Vote.participant_id == participant_id, Vote.criterion == criterion)).all())
+    return dict(s.execute(_MY_VALUES, {"step_id": step_id, "participant_id": participant_id,
+                                       "criterion": criterion}).all())
 
 
 #: `set_vote`'s default: the vote's value now is not known to the caller.
@@ -207,20 +222,19 @@ def set_vote(s: Session, step: Step, item: Item, participant_id: int, value: int
     `current`: the vote's value now (None: no vote yet), when the caller has just read it;
     it saves a query on the dot vote's path (docs/performance.md).
     """
-    mine = (Vote.item_id == item.id, Vote.participant_id == participant_id, Vote.criterion == criterion)
+    mine = {"the_item": item.id, "the_participant": participant_id, "the_criterion": criterion}
     if current is LOOK_UP:
-        current = s.scalar(select(Vote.value).where(*mine))
+        current = s.scalar(_CURRENT, mine)
     if current is None:
         if value is not None:
             # In a step worked by table, the vote counts for the voter's table too (the report's figures).
             table_id = s.get(Participant, participant_id).table_id if tables.by_table(step) else None
-            s.add(Vote(step_id=step.id, item_id=item.id, participant_id=participant_id,
-                       criterion=criterion, value=value, table_id=table_id))
+            s.execute(_INSERT, {"step_id": step.id, "item_id": item.id, "participant_id": participant_id,
+                                "criterion": criterion, "value": value, "table_id": table_id})
     elif value is None:
-        s.execute(delete(Vote).where(*mine))
+        s.execute(_REMOVE, mine)
     elif value != current:
-        s.execute(update(Vote).where(*mine).values(value=value))
-    s.flush()
+        s.execute(_CHANGE, {**mine, "value": value})
 
 
 def clear_votes(s: Session, step_id: int, participant_id: int) -> None:

@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -251,6 +251,13 @@ def _stored_ack(actor: Actor, client_id: str) -> dict[str, Any] | None:
     return _find_ack(s, actor, client_id)
 
 
+# Every write's own statements, built once and run without the ORM's unit of work: on the
+# per-vote path building and flushing them cost more than the vote (docs/performance.md).
+_NOW = select(Dialogue.__table__.c.state, Dialogue.__table__.c.current_step_id).where(
+    Dialogue.__table__.c.id == bindparam("dialogue_id"))
+_PROCESSED = insert(ProcessedWrite.__table__)
+
+
 def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
            client_id: str) -> tuple[dict[str, Any], list[Callable[[], None]]]:
     """The command's work inside an open write transaction: (acknowledgement, effects).
@@ -260,8 +267,7 @@ def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
     first answer, for both (a resent write may be refused now: its dots are spent). Not
     looking the client id up first saves a query on every write (docs/performance.md).
     """
-    now = s.execute(select(Dialogue.state, Dialogue.current_step_id)
-                    .where(Dialogue.id == actor.dialogue_id)).one_or_none()
+    now = s.execute(_NOW, {"dialogue_id": actor.dialogue_id}).one_or_none()
     if now is None:
         raise CommandError(_l("This dialogue does not exist."))
     refused = refusal(now, actor.role, cmd.when)
@@ -274,7 +280,8 @@ def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
     response = {"ok": True, **result}
     # A secret link in the answer (a new helper link, say) is not kept in the database.
     stored = {k: v for k, v in response.items() if k not in SECRET_RESULTS}
-    s.add(ProcessedWrite(dialogue_id=actor.dialogue_id, actor=actor.key, client_id=client_id, response=stored))
+    s.execute(_PROCESSED, {"dialogue_id": actor.dialogue_id, "actor": actor.key, "client_id": client_id,
+                           "response": stored})
     return response, ctx.effects
 
 
