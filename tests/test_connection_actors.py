@@ -85,3 +85,13 @@ def test_a_participant_removed_from_the_console_page_is_refused_on_the_next_even
     assert not refused["ok"] and refused["error"]
     assert db.session.scalar(select(Contribution.id).where(Contribution.text == "Toinen viesti")) is None
 
+
+
+def test_a_phone_that_chose_swedish_is_answered_in_swedish_on_every_event(make):
+    # The socket's events use the session saved at its first event (the cookie is not read again).
+    d = make.dialogue()
+    http = make.participant_client(d)
+    assert 'lang="sv"' in http.get(f"/p/{d.code}?lang=sv", follow_redirects=True).get_data(as_text=True)
+    phone = make.socket(http, "participant", d)
+    answers = [act(phone, "contribute", step_id=10**9, text="Hej") for _ in range(3)]
+    assert [a["error"] for a in answers] == ["Det här steget finns inte."] * 3

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from flask import Flask, Response, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
+
+#: Where Flask-SocketIO keeps a socket connection's session (its `manage_session` mode).
+SOCKET_SESSION = "saved_session"
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -20,6 +23,14 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return super().get_cookie_secure(app) or request.is_secure
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        # A socket's events use the copy of the session Flask-SocketIO saved at its first
+        # event, put in place of what is opened here: decoding the cookie again for every
+        # event cost 6 % of the server's work on a vote (docs/performance.md).
+        if SOCKET_SESSION in request.environ:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def allow_upload(max_bytes: int | None = None):
