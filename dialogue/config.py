@@ -88,7 +88,7 @@ class Config:
         self.DB_POOL_TIMEOUT = float(env("OSUVA_DB_POOL_TIMEOUT", "10"))
         # FULL: an acknowledged write survives a power cut (NORMAL only a process crash).
         # Socket writes arriving within this many ms share one transaction (eventlet; 0: off).
-        self.GROUP_COMMIT_MS = float(env("OSUVA_GROUP_COMMIT_MS", "2"))
+        self.GROUP_COMMIT_MS = float(env("OSUVA_GROUP_COMMIT_MS", "5"))
         self.SQLITE_SYNCHRONOUS = env("OSUVA_SQLITE_SYNCHRONOUS", "FULL").upper()
         # Flask / extensions
         self.MAX_CONTENT_LENGTH = 64 * 1024  # no form needs more; uploads get their own limit

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from dialogue import db
-from dialogue.actors import PARTICIPANT, Actor
+from dialogue.actors import FACILITATOR, PARTICIPANT, Actor
 from dialogue.commands import core
 from dialogue.commands.group_commit import GroupCommitter, Job
 from dialogue.models import ProcessedWrite, Vote
@@ -105,6 +105,38 @@ def test_a_resent_last_dot_gets_its_first_answer_not_no_dots_left(app, room):
     committer(app).commit([resent])
     assert resent.answer() == {**last.answer(), "duplicate": True}
     assert core.dispatch(me, "dot", dict(last.payload)) == {**last.answer(), "duplicate": True}
+    assert votes_of(me.participant_id) == 2
+
+
+def test_what_another_writer_changes_between_groups_reaches_the_next_group(app, room):
+    """The committer keeps the rows its writes loaded (a vote's step and item) from group to
+    group; the facilitator's change, committed elsewhere meanwhile, decides the next group."""
+    w, step_id, items = room
+    me = Actor(PARTICIPANT, w.d.id, participant_id=w.participant_id)
+    staff = Actor(FACILITATOR, w.d.id, facilitator_id=w.owner.id)
+    group = committer(app)  # one committer for the whole test, as in the server
+
+    def facilitator(name: str, **payload) -> None:
+        answers = []
+        def post():  # a form post: its own thread, its own session
+            with app.app_context():
+                answers.append(core.dispatch(staff, name, {**payload, "client_id": cid()}))
+        t = threading.Thread(target=post)
+        t.start()
+        t.join(30)
+        assert answers and answers[0]["ok"], answers
+
+    def dot(item_id: int) -> dict:
+        one = job(me, {"step_id": step_id, "item_id": item_id, "delta": 1})
+        group.commit([one])
+        return one.answer()
+
+    assert dot(items[0])["ok"]
+    facilitator("set_item_hidden", step_id=step_id, item_id=items[0], hidden=True)
+    assert not dot(items[0])["ok"]
+    assert dot(items[1])["ok"]
+    facilitator("close_voting", step_id=step_id, closed=True)
+    assert dot(items[1])["error"] == "Äänestys on päättynyt tässä vaiheessa."
     assert votes_of(me.participant_id) == 2
 
 

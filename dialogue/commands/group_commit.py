@@ -24,12 +24,13 @@ HTML form posts keep their own transaction (core.dispatch).
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from flask import Flask
+from flask import Flask, has_app_context
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -47,6 +48,19 @@ log = logging.getLogger(__name__)
 MAX_GROUP = 200
 #: How long a handler waits for its group's commit before answering "busy, try again".
 WAIT_LIMIT = 30.0
+#: Loaded rows the committer keeps at most between groups (then it loads afresh).
+MAX_KEPT = 5000
+#: The execution option that marks the committer's own transactions.
+GROUPED = "osuva_grouped"
+
+#: Write transactions committed by anyone but the committer (counted by the engine).
+_other_commits = 0
+
+
+def _count_other_commit(conn) -> None:
+    global _other_commits
+    if not conn.get_execution_options().get(GROUPED):
+        _other_commits += 1
 
 
 @dataclass
@@ -83,6 +97,12 @@ class GroupCommitter:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._running = False
+        #: Rows loaded by earlier writes, and the other writers' commits counted when they were.
+        self._session, self._kept, self._kept_as_of = None, [], -1
+        #: Another process's commits cannot be counted here (several processes: a message queue).
+        self.keep_across_groups = not app.config.get("MESSAGE_QUEUE")
+        if not event.contains(db.engine, "commit", _count_other_commit):
+            event.listen(db.engine, "commit", _count_other_commit)
 
     def submit(self, actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
         """Run a write in the next group; return its acknowledgement after the group's commit."""
@@ -108,6 +128,10 @@ class GroupCommitter:
         return job.answer()
 
     def _run_forever(self) -> None:
+        with self.app.app_context():  # one for the committer's life: its session outlives a group
+            self._serve()
+
+    def _serve(self) -> None:
         while True:
             self._wake.wait()
             self._wake.clear()
@@ -131,15 +155,12 @@ class GroupCommitter:
         Sets each job's response or refusal; on a failed commit every job is left (or
         put back) without a response, which answers "busy, try again".
         """
-        with self.app.app_context():
+        with contextlib.nullcontext() if has_app_context() else self.app.app_context():
             for attempt in range(3):
                 try:
                     with db.write(self._run_commit) as s:
-                        # The session holds what it loaded only weakly: a write's step and item
-                        # were dropped when it ended and loaded again by the next write of the
-                        # group. Held here, the group loads each once (docs/performance.md).
-                        loaded: list = []
-                        event.listen(s, "loaded_as_persistent", lambda _s, row: loaded.append(row))
+                        s.connection().execution_options(**{GROUPED: True})
+                        self._keep_rows(s)
                         for job in batch:
                             self._run_one(s, job)
                     return
@@ -148,12 +169,30 @@ class GroupCommitter:
                 except SQLAlchemyError:
                     log.exception("group of %d writes not committed", len(batch))
                     attempt = 2
-                finally:
-                    db.session.remove()
+                self._session, self._kept = None, []
+                db.session.remove()
                 for job in batch:  # nothing of this try was stored: nobody gets its answer
                     job.response, job.refusal, job.effects = None, None, []
                 if attempt >= 2:
                     return
+
+    def _keep_rows(self, s) -> None:
+        """Keep what the writes load (a vote's step and item) for the next writes and groups.
+
+        A session holds what it loaded only weakly: each write of a group loaded its step and
+        item again, and each group did (docs/performance.md). The committer's session and its
+        rows now live on from group to group, until another writer has committed (a form, a
+        join, the console: they may have changed a kept row) or, with several processes,
+        always. Called inside the group's transaction (on SQLite, after taking the write lock),
+        so a commit by anyone else before it is seen here.
+        """
+        if s is not self._session:
+            self._session, self._kept = s, []
+            event.listen(s, "loaded_as_persistent", lambda _s, row: self._kept.append(row))
+        elif not self.keep_across_groups or self._kept_as_of != _other_commits or len(self._kept) > MAX_KEPT:
+            s.expire_all()
+            self._kept = []
+        self._kept_as_of = _other_commits
 
     @staticmethod
     def _run_one(s, job: Job) -> None:
