@@ -190,8 +190,8 @@ def my_votes(s: Session, step_id: int, participant_id: int) -> list[Vote]:
 
 
 # The vote's statements, built once: on the per-vote path building a statement cost more
-# than running it (docs/performance.md). Rows are written without the unit of work; a
-# change or removal still updates the vote objects a session holds ("fetch").
+# than running it (docs/performance.md). Reads and inserts run on the session's connection,
+# without the ORM; a change or removal still updates the vote objects a session holds ("fetch").
 # (An UPDATE's parameters may not carry its columns' names: hence "the_".)
 _MINE = and_(Vote.item_id == bindparam("the_item"), Vote.participant_id == bindparam("the_participant"),
              Vote.criterion == bindparam("the_criterion"))
@@ -206,8 +206,9 @@ _REMOVE = delete(Vote).where(_MINE).execution_options(synchronize_session="fetch
 
 def my_values(s: Session, step_id: int, participant_id: int, criterion: str = "") -> dict[int, int]:
     """A participant's votes in a step as {item id: value}: plain rows, cheaper than `my_votes`
-    on the per-vote path (the load benchmark's hottest query, docs/performance.md)."""
-    return dict(s.execute(_MY_VALUES, {"step_id": step_id, "participant_id": participant_id,
+    on the per-vote path (the load benchmark's hottest query, docs/performance.md). Read on the
+    session's connection, without flushing: call it before the command writes."""
+    return dict(s.connection().execute(_MY_VALUES, {"step_id": step_id, "participant_id": participant_id,
                                        "criterion": criterion}).all())
 
 
@@ -229,7 +230,7 @@ def set_vote(s: Session, step: Step, item: Item, participant_id: int, value: int
         if value is not None:
             # In a step worked by table, the vote counts for the voter's table too (the report's figures).
             table_id = s.get(Participant, participant_id).table_id if tables.by_table(step) else None
-            s.execute(_INSERT, {"step_id": step.id, "item_id": item.id, "participant_id": participant_id,
+            s.connection().execute(_INSERT, {"step_id": step.id, "item_id": item.id, "participant_id": participant_id,
                                 "criterion": criterion, "value": value, "table_id": table_id})
     elif value is None:
         s.execute(_REMOVE, mine)

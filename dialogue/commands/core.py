@@ -251,8 +251,10 @@ def _stored_ack(actor: Actor, client_id: str) -> dict[str, Any] | None:
     return _find_ack(s, actor, client_id)
 
 
-# Every write's own statements, built once and run without the ORM's unit of work: on the
-# per-vote path building and flushing them cost more than the vote (docs/performance.md).
+# Every write's own statements, built once and run on the session's connection without the
+# ORM: on the per-vote path building, flushing and wrapping them cost more than the vote
+# (docs/performance.md). (Nothing is pending when `now` is read; the command's own rows are
+# flushed after the acknowledgement's, in the same transaction.)
 _NOW = select(Dialogue.__table__.c.state, Dialogue.__table__.c.current_step_id).where(
     Dialogue.__table__.c.id == bindparam("dialogue_id"))
 _PROCESSED = insert(ProcessedWrite.__table__)
@@ -267,7 +269,7 @@ def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
     first answer, for both (a resent write may be refused now: its dots are spent). Not
     looking the client id up first saves a query on every write (docs/performance.md).
     """
-    now = s.execute(_NOW, {"dialogue_id": actor.dialogue_id}).one_or_none()
+    now = s.connection().execute(_NOW, {"dialogue_id": actor.dialogue_id}).one_or_none()
     if now is None:
         raise CommandError(_l("This dialogue does not exist."))
     refused = refusal(now, actor.role, cmd.when)
@@ -280,7 +282,7 @@ def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
     response = {"ok": True, **result}
     # A secret link in the answer (a new helper link, say) is not kept in the database.
     stored = {k: v for k, v in response.items() if k not in SECRET_RESULTS}
-    s.execute(_PROCESSED, {"dialogue_id": actor.dialogue_id, "actor": actor.key, "client_id": client_id,
+    s.connection().execute(_PROCESSED, {"dialogue_id": actor.dialogue_id, "actor": actor.key, "client_id": client_id,
                            "response": stored})
     return response, ctx.effects
 
