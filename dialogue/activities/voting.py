@@ -189,19 +189,21 @@ def my_votes(s: Session, step_id: int, participant_id: int) -> list[Vote]:
     return list(s.scalars(select(Vote).where(Vote.step_id == step_id, Vote.participant_id == participant_id)))
 
 
-# The vote's statements, built once: on the per-vote path building a statement cost more
-# than running it (docs/performance.md). Reads and inserts run on the session's connection,
-# without the ORM; a change or removal still updates the vote objects a session holds ("fetch").
+# The vote's statements, built once and run on the session's connection, without the ORM:
+# on the per-vote path building a statement cost more than running it, and the ORM's own
+# UPDATE (which looks for the vote objects a session holds) cost more than the whole
+# insert (docs/performance.md). Vote objects a session holds are expired instead.
+_VOTE = Vote.__table__.c
 # (An UPDATE's parameters may not carry its columns' names: hence "the_".)
-_MINE = and_(Vote.item_id == bindparam("the_item"), Vote.participant_id == bindparam("the_participant"),
-             Vote.criterion == bindparam("the_criterion"))
-_MY_VALUES = select(Vote.__table__.c.item_id, Vote.__table__.c.value).where(
-    Vote.__table__.c.step_id == bindparam("step_id"), Vote.__table__.c.participant_id == bindparam("participant_id"),
-    Vote.__table__.c.criterion == bindparam("criterion"))
-_CURRENT = select(Vote.__table__.c.value).where(_MINE)
+_MINE = and_(_VOTE.item_id == bindparam("the_item"), _VOTE.participant_id == bindparam("the_participant"),
+             _VOTE.criterion == bindparam("the_criterion"))
+_MY_VALUES = select(_VOTE.item_id, _VOTE.value).where(
+    _VOTE.step_id == bindparam("step_id"), _VOTE.participant_id == bindparam("participant_id"),
+    _VOTE.criterion == bindparam("criterion"))
+_CURRENT = select(_VOTE.value).where(_MINE)
 _INSERT = insert(Vote.__table__)
-_CHANGE = update(Vote).where(_MINE).values(value=bindparam("value")).execution_options(synchronize_session="fetch")
-_REMOVE = delete(Vote).where(_MINE).execution_options(synchronize_session="fetch")
+_CHANGE = update(Vote.__table__).where(_MINE).values(value=bindparam("value"))
+_REMOVE = delete(Vote.__table__).where(_MINE)
 
 
 def my_values(s: Session, step_id: int, participant_id: int, criterion: str = "") -> dict[int, int]:
@@ -224,18 +226,23 @@ def set_vote(s: Session, step: Step, item: Item, participant_id: int, value: int
     it saves a query on the dot vote's path (docs/performance.md).
     """
     mine = {"the_item": item.id, "the_participant": participant_id, "the_criterion": criterion}
+    conn = s.connection()
     if current is LOOK_UP:
-        current = s.scalar(_CURRENT, mine)
+        current = conn.execute(_CURRENT, mine).scalar()
     if current is None:
         if value is not None:
             # In a step worked by table, the vote counts for the voter's table too (the report's figures).
             table_id = s.get(Participant, participant_id).table_id if tables.by_table(step) else None
-            s.connection().execute(_INSERT, {"step_id": step.id, "item_id": item.id, "participant_id": participant_id,
-                                "criterion": criterion, "value": value, "table_id": table_id})
-    elif value is None:
-        s.execute(_REMOVE, mine)
+            conn.execute(_INSERT, {"step_id": step.id, "item_id": item.id, "participant_id": participant_id,
+                                   "criterion": criterion, "value": value, "table_id": table_id})
+        return
+    if value is None:
+        conn.execute(_REMOVE, mine)
     elif value != current:
-        s.execute(_CHANGE, {**mine, "value": value})
+        conn.execute(_CHANGE, {**mine, "value": value})
+    for row in s.identity_map.values():  # (rarely any: moderation loads votes as objects)
+        if isinstance(row, Vote):
+            s.expire(row)
 
 
 def clear_votes(s: Session, step_id: int, participant_id: int) -> None:

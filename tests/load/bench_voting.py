@@ -157,7 +157,7 @@ async def run_load(args, servers: list[LiveServer], dialogue: dict, step_id: int
     if args.profile:  # py-spy (pip install py-spy) samples the first server while the votes come
         # --gil: only the thread holding the GIL, i.e. where the CPU goes (not greenlets waiting).
         profiler = subprocess.Popen(["py-spy", "record", "--gil", "--nonblocking", "--format", "raw", "--output", args.profile,
-                                     "--duration", str(int(args.seconds) + 1), "--pid", str(servers[0].proc.pid)],
+                                     "--duration", str(int(args.seconds) + 1), "--rate", str(args.profile_rate), "--pid", str(servers[0].proc.pid)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     gen_t0, gen_cpu0 = time.monotonic(), time.process_time()
     t0 = time.monotonic() + 0.5
@@ -237,6 +237,7 @@ def main() -> None:
     parser.add_argument("--ack-timeout", type=float, default=30)
     parser.add_argument("--setup-timeout", type=float, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile-rate", type=int, default=100, help="py-spy's samples a second")
     parser.add_argument("--profile", help="record the first server with py-spy (collapsed stacks) to this file")
     parser.add_argument("--trace", help="write each vote's send time (s) and ack latency (ms) to this file")
     parser.add_argument("--nice", type=int, default=-10,
