@@ -183,3 +183,23 @@ def test_writes_submitted_together_are_each_acknowledged_after_their_commit(app,
     assert all(seen_at_ack[n] == 1 for n in range(len(actors)))
     # Refusals before any transaction are answered at once, without the committer.
     assert not group.submit(None, "dot", {})["ok"]
+
+
+def test_each_write_is_answered_in_its_own_connections_language(app, room):
+    w, step_id, items = room
+    group = committer(app)
+    answers = {}
+
+    def phone(lang: str) -> None:
+        actor = Actor(PARTICIPANT, w.d.id, participant_id=w.new_participant())
+        with app.app_context():
+            answers[lang] = group.submit(actor, "dot", {"step_id": step_id, "item_id": items[0], "delta": 1,
+                                                        "client_id": cid()}, lang)
+
+    threads = [threading.Thread(target=phone, args=(lang,)) for lang in ("sv", "en", "fi")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert [answers[lang]["message"] for lang in ("sv", "en", "fi")] == [
+        "Prick tillagd. Prickar kvar: 1.", "Dot added. Dots left: 1.", "Piste annettu. Pisteitä jäljellä: 1."]

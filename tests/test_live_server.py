@@ -63,6 +63,25 @@ def test_three_phones_and_a_screen(server):
         c.disconnect()
 
 
+def test_each_phone_is_answered_in_the_language_it_chose(server):
+    # The server groups the writes of phones in different languages into one commit.
+    d = server.new_dialogue()
+    staff_http = facilitator_session(server.url)
+    staff = socket_client(server.url, staff_http, "facilitator", d["id"])
+    prompt_id = staff_http.get(f"{server.url}/console/d/{d['id']}/export.json").json()["steps"][1]["id"]
+    assert staff.call("act", ("go_to_step", {"step_id": prompt_id, "client_id": uuid.uuid4().hex}), timeout=10)["ok"]
+    phones = {}
+    for lang in ("sv", "en", "fi"):
+        http = joined_session(server.url, d["code"])
+        assert f'lang="{lang}"' in http.get(f"{server.url}/p/{d['code']}?lang={lang}", timeout=10).text
+        phones[lang] = socket_client(server.url, http, "participant", d["id"])
+    refusals = {lang: phone.call("act", ("contribute", {"step_id": 10**9, "client_id": uuid.uuid4().hex,
+                                                        "text": "Hej"}), timeout=10)["error"]
+                for lang, phone in phones.items()}
+    assert refusals == {"sv": "Det här steget finns inte.", "en": "This step does not exist.",
+                        "fi": "Tätä vaihetta ei ole."}
+
+
 def test_new_dialogue_prints_addresses_on_the_port_the_server_started_on(tmp_path):
     """`python app.py --port P`, no OSUVA_PORT: `flask new-dialogue` still prints port P."""
     live = LiveServer(tmp_path)

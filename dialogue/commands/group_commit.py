@@ -104,8 +104,9 @@ class GroupCommitter:
         if not event.contains(db.engine, "commit", _count_other_commit):
             event.listen(db.engine, "commit", _count_other_commit)
 
-    def submit(self, actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
-        """Run a write in the next group; return its acknowledgement after the group's commit."""
+    def submit(self, actor: Actor | None, name: str, payload: Any, locale: str | None = None) -> dict[str, Any]:
+        """Run a write in the next group; return its acknowledgement after the group's commit
+        (in `locale`, by default the request's language)."""
         checked = core.check(actor, name, payload)
         if isinstance(checked, dict):
             return checked
@@ -114,7 +115,7 @@ class GroupCommitter:
         # read snapshot) while it waits. (A handler that read nothing has no session to end.)
         if db.session.registry.has():
             db.session.rollback()
-        job = Job(cmd, actor, payload, client_id, str(get_locale() or self.app.config["BABEL_DEFAULT_LOCALE"]))
+        job = Job(cmd, actor, payload, client_id, locale or str(get_locale() or self.app.config["BABEL_DEFAULT_LOCALE"]))
         with self._lock:
             self._queue.append(job)
             start, self._running = not self._running, True
@@ -233,8 +234,9 @@ def init_app(app: Flask) -> None:
                                     run_commit=tpool.execute)
 
 
-def write(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
-    """The socket's write: in the next group when grouping is on, else on its own."""
+def write(actor: Actor | None, name: str, payload: Any, locale: str | None = None) -> dict[str, Any]:
+    """The socket's write: in the next group when grouping is on, else on its own (answered
+    in `locale`, the connection's language; by default the request's)."""
     if _committer is None:
         return core.dispatch(actor, name, payload)
-    return _committer.submit(actor, name, payload)
+    return _committer.submit(actor, name, payload, locale)

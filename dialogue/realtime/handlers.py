@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_socketio import ConnectionRefusedError, join_room
 
 from dialogue import db
@@ -33,6 +33,9 @@ from dialogue.web.ratelimit import bucket_for, forget
 
 # What each connection said it is: sid -> (role, dialogue_id, secret or None).
 _credentials: dict[str, tuple[str, int, str | None]] = {}
+# Each connection's language, chosen when it connected (its session is the one saved then):
+# working it out again cost 4 % of the server's work on a vote (docs/performance.md).
+_languages: dict[str, str] = {}
 
 
 def _resolve(role: str, dialogue_id: int, secret: str | None) -> tuple[Dialogue | None, Actor | None]:
@@ -107,6 +110,7 @@ def on_connect(auth: Any = None):
     if actor.role == PARTICIPANT and dialogue.state in ENDED_STATES:
         raise ConnectionRefusedError("closed")  # closing ended the phones' sockets; they stay ended
     _credentials[request.sid] = (role, dialogue.id, secret)
+    _languages[request.sid] = str(get_locale())
     if dialogue.id == dialogue_id:  # (a helper link names its own dialogue: its first event resolves it)
         connections.remember(request.sid, actor, stamp)
     for name in _rooms(actor):
@@ -117,6 +121,7 @@ def on_connect(auth: Any = None):
 @socketio.on("disconnect")
 def on_disconnect(*_args):
     _credentials.pop(request.sid, None)
+    _languages.pop(request.sid, None)
     connections.forget(request.sid)
     forget(request.sid)
 
@@ -151,4 +156,4 @@ def on_act(name: Any = None, payload: Any = None):
     key = f"{actor.dialogue_id}:{actor.key}" if actor else request.sid
     if not bucket_for(key, staff=actor is not None and actor.role == FACILITATOR).take():
         return {"ok": False, "error": gettext("Too fast. Wait a moment and try again."), "retry": True}
-    return group_commit.write(actor, name, payload)
+    return group_commit.write(actor, name, payload, _languages.get(request.sid))
