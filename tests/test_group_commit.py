@@ -17,7 +17,7 @@ from dialogue import db
 from dialogue.actors import FACILITATOR, PARTICIPANT, Actor
 from dialogue.commands import core
 from dialogue.commands.group_commit import GroupCommitter, Job
-from dialogue.models import ProcessedWrite, Vote
+from dialogue.models import Contribution, ProcessedWrite, Vote
 from tests.support.world import World, cid
 
 
@@ -73,6 +73,34 @@ def test_a_bad_write_fails_alone_and_the_others_of_its_group_are_stored(app, roo
     stored = set(db.session.scalars(select(ProcessedWrite.client_id)))
     assert {batch[0].client_id, batch[2].client_id, batch[3].client_id} <= stored
     assert batch[1].client_id not in stored and batch[4].client_id not in stored
+
+
+@pytest.fixture
+def write_then_refuse():
+    """A command that writes a contribution and is refused afterwards (most refuse before)."""
+    @core.command("test_write_then_refuse", roles={PARTICIPANT})
+    def write_then_refuse(ctx):
+        ctx.s.add(Contribution(dialogue_id=ctx.actor.dialogue_id, step_id=ctx.payload["step_id"],
+                               participant_id=ctx.actor.participant_id, source="participant", text="Ei saa jäädä"))
+        ctx.s.flush()
+        ctx.fail("Refused after writing.")
+    yield "test_write_then_refuse"
+    del core.REGISTRY["test_write_then_refuse"]
+
+
+def test_a_write_refused_after_it_wrote_leaves_nothing_and_the_others_are_stored(app, room, write_then_refuse):
+    w, step_id, items = room
+    me = Actor(PARTICIPANT, w.d.id, participant_id=w.participant_id)
+    other = Actor(PARTICIPANT, w.d.id, participant_id=w.new_participant())
+    refused = Job(core.REGISTRY[write_then_refuse], other, {"step_id": step_id, "client_id": "x" * 32}, "x" * 32, "fi")
+    batch = [job(me, {"step_id": step_id, "item_id": items[0], "delta": 1}), refused,
+             job(other, {"step_id": step_id, "item_id": items[1], "delta": 1})]
+    committer(app).commit(batch)
+    assert [j.answer()["ok"] for j in batch] == [True, False, True]
+    assert refused.answer()["error"] == "Refused after writing."
+    assert votes_of(me.participant_id) == 1 and votes_of(other.participant_id) == 1
+    assert not db.session.scalars(select(Contribution).where(Contribution.text == "Ei saa jäädä")).all()
+    assert "x" * 32 not in set(db.session.scalars(select(ProcessedWrite.client_id)))
 
 
 def test_a_write_sent_twice_in_one_group_counts_once(app, room):

@@ -5,10 +5,12 @@ would pay one per vote. Instead the socket handler hands its write to `submit()`
 waits; one committer task collects what arrived during `window` seconds and runs it as
 one transaction:
 
-    BEGIN -> for each write: SAVEPOINT, the command (core.run_in), RELEASE -> COMMIT
+    BEGIN -> for each write: the command (core.run_in) -> COMMIT
 
-- A write that fails its checks (or its unique rules) is rolled back to its savepoint and
-  fails alone; the others of its group are stored.
+- A write that fails its checks fails alone; the others of its group are stored. Most are
+  refused before they write anything, which leaves nothing to undo. One that fails after
+  writing (a resent write breaks a unique rule with its acknowledgement) starts the group
+  over, this time each write in a savepoint of its own, rolled back to it if it fails.
 - Nobody is acknowledged before the commit: the waiting handlers wake after it, and if
   the commit fails every write of the group gets "busy, try again" (`retry`), none `ok`.
 - Idempotency is unchanged: each write stores its acknowledgement (ProcessedWrite) in
@@ -151,31 +153,34 @@ class GroupCommitter:
                         job.done.set()
 
     def commit(self, batch: list[Job]) -> None:
-        """Run `batch` in one transaction, each write in its own savepoint; commit once.
+        """Run `batch` in one transaction and commit once; a refused write fails alone.
 
         Sets each job's response or refusal; on a failed commit every job is left (or
         put back) without a response, which answers "busy, try again".
         """
         with contextlib.nullcontext() if has_app_context() else self.app.app_context():
-            for attempt in range(3):
+            attempts, savepoints = 0, False
+            while attempts < 3:
                 try:
                     with db.write(self._run_commit) as s:
                         s.connection().execution_options(**{GROUPED: True})
                         self._keep_rows(s)
+                        changes = _change_counter(s) if not savepoints else None
                         for job in batch:
-                            self._run_one(s, job)
+                            self._run_one(s, job, changes)
                     return
+                except _StartOver:
+                    savepoints = True  # the same group again, now a savepoint for each write
                 except (OperationalError, PoolTimeout) as exc:
-                    log.warning("group of %d writes not committed (attempt %d): %s", len(batch), attempt + 1, exc)
+                    attempts += 1
+                    log.warning("group of %d writes not committed (attempt %d): %s", len(batch), attempts, exc)
                 except SQLAlchemyError:
                     log.exception("group of %d writes not committed", len(batch))
-                    attempt = 2
+                    attempts = 3
                 self._session, self._kept = None, []
                 db.session.remove()
                 for job in batch:  # nothing of this try was stored: nobody gets its answer
                     job.response, job.refusal, job.effects = None, None, []
-                if attempt >= 2:
-                    return
 
     def _keep_rows(self, s) -> None:
         """Keep what the writes load (a vote's step and item) for the next writes and groups.
@@ -196,20 +201,40 @@ class GroupCommitter:
         self._kept_as_of = _other_commits
 
     @staticmethod
-    def _run_one(s, job: Job) -> None:
+    def _run_one(s, job: Job, changes: Callable[[], int] | None) -> None:
+        """Run one write of the group. With `changes` (the rows written so far), without a
+        savepoint: a write refused before it wrote anything has nothing to undo, and one that
+        fails after writing starts the group over (`_StartOver`), each write in a savepoint.
+        A savepoint for every write cost a third of the write (docs/performance.md)."""
         with force_locale(job.locale):
+            written = changes() if changes else 0
             try:
-                with s.begin_nested():
+                with s.begin_nested() if changes is None else contextlib.nullcontext():
                     job.response, job.effects = core.run_in(s, job.cmd, job.actor, job.payload, job.client_id)
-                    s.flush()  # a unique rule breaks here, inside the savepoint
+                    s.flush()  # a unique rule breaks here (a resent write: its acknowledgement's)
             except (core.CommandError, InvalidInput) as exc:
+                if changes and (changes() != written or s.new or s.dirty or s.deleted):
+                    raise _StartOver from None
                 # Refused now, but perhaps a resent write (its dots spent): the first answer stands.
                 job.response, job.effects = core._find_ack(s, job.actor, job.client_id), []
                 job.refusal = None if job.response is not None else exc.message
             except IntegrityError:
+                if changes:
+                    raise _StartOver from None
                 job.response, job.effects = core._find_ack(s, job.actor, job.client_id), []
                 if job.response is None:
                     job.refusal = _l("That was already recorded.")
+
+
+class _StartOver(Exception):
+    """A write of a group run without savepoints failed after it had written."""
+
+
+def _change_counter(s) -> Callable[[], int] | None:
+    """How many rows the session's connection has written so far, if its driver counts them
+    (SQLite's total_changes); None: every write gets a savepoint."""
+    raw = s.connection().connection.driver_connection
+    return (lambda: raw.total_changes) if hasattr(raw, "total_changes") else None
 
 
 _committer: GroupCommitter | None = None
