@@ -19,13 +19,14 @@ from dialogue.commands import group_commit
 from dialogue.config import Config, lan_address
 from dialogue.extensions import babel, csrf, socketio
 from dialogue.web import compress, i18n, logprivacy, ratelimit, security
+from dialogue.web.socket_events import App
 
 SOCKET_BUFFER_LIMIT = 64 * 1024
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application; `overrides` replace settings (tests use this)."""
-    app = Flask(__name__, static_folder="../static", template_folder="../templates",
+    app = App(__name__, static_folder="../static", template_folder="../templates",
                 instance_relative_config=True)
     config = Config().as_dict()
     config.update(overrides or {})

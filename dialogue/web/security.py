@@ -10,12 +10,11 @@ from typing import Any, Callable, Iterable
 from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
+from dialogue.web.socket_events import is_socket_event
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
-
-#: Where Flask-SocketIO keeps a socket connection's session (its `manage_session` mode).
-SOCKET_SESSION = "saved_session"
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -25,10 +24,8 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().get_cookie_secure(app) or request.is_secure
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        # A socket's events use the copy of the session Flask-SocketIO saved at its first
-        # event, put in place of what is opened here: decoding the cookie again for every
-        # event cost 6 % of the server's work on a vote (docs/performance.md).
-        if SOCKET_SESSION in request.environ:
+        # A socket's events use the session Flask-SocketIO saved at its first event (socket_events.py).
+        if is_socket_event(request):
             return self.session_class()
         return super().open_session(app, request)
 
