@@ -211,7 +211,7 @@ def my_values(s: Session, step_id: int, participant_id: int, criterion: str = ""
     on the per-vote path (the load benchmark's hottest query, docs/performance.md). Read on the
     session's connection, without flushing: call it before the command writes."""
     return dict(s.connection().execute(_MY_VALUES, {"step_id": step_id, "participant_id": participant_id,
-                                       "criterion": criterion}).all())
+                                                    "criterion": criterion}).all())
 
 
 #: `set_vote`'s default: the vote's value now is not known to the caller.

@@ -282,8 +282,8 @@ def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
     response = {"ok": True, **result}
     # A secret link in the answer (a new helper link, say) is not kept in the database.
     stored = {k: v for k, v in response.items() if k not in SECRET_RESULTS}
-    s.connection().execute(_PROCESSED, {"dialogue_id": actor.dialogue_id, "actor": actor.key, "client_id": client_id,
-                           "response": stored})
+    s.connection().execute(_PROCESSED, {"dialogue_id": actor.dialogue_id, "actor": actor.key,
+                                        "client_id": client_id, "response": stored})
     return response, ctx.effects
 
 

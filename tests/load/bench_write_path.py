@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -63,7 +64,7 @@ def main() -> None:
             profiler = None
             if args.profile:
                 profiler = subprocess.Popen(["py-spy", "record", "--format", "raw", "--output", args.profile,
-                                             "--pid", str(__import__("os").getpid())],
+                                             "--pid", str(os.getpid())],
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 time.sleep(1)  # py-spy attaches
             wall0, cpu0 = time.perf_counter(), time.process_time()
