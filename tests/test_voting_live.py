@@ -101,6 +101,7 @@ def test_simultaneous_dots_never_overspend_and_tallies_equal_the_acks(room):
     assert len(items) == 3
     a, b, c = items
     screen_live = Frames(room["screen"], "live")
+    staff_live = Frames(room["staff"], "live")
     phone_live = [Frames(p, "live") for p in room["phones"]]
     step_id = room["steps"]["dots"]
 
@@ -143,6 +144,10 @@ def test_simultaneous_dots_never_overspend_and_tallies_equal_the_acks(room):
     screen_live.wait_for(lambda s: s["step"] and s["step"]["results"] and
                          sum(b["value"] for b in s["step"]["results"]["bars"]) == PHONES * BUDGET)
     assert screen_live.count < len(counted) / 4, screen_live.count
+    # The console, built from the same reads as the screen, counts the same votes and voters.
+    staff_live.wait_for(lambda s: s["step"] and s["step"]["results"] and
+                        sum(b["value"] for b in s["step"]["results"]["bars"]) == PHONES * BUDGET and
+                        s["step"]["results"]["participants"] == PHONES)
     # Phones got no tally broadcasts at all: only their own acknowledgements.
     assert sum(f.count for f in phone_live) == 0
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dialogue import activities, placeholders, tables
 from dialogue.models import Contribution, Dialogue, Participant, Step, utcnow
+from dialogue.synthesis import tally
 from dialogue.synthesis.pii import mask
 
 WALL_LIMIT = 200
@@ -121,16 +122,10 @@ def wall(s: Session, step: Step, *, staff: bool, table_id: int | None = None) ->
     return out
 
 
-def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None = None,
-               table_id: int | None = None) -> dict[str, Any]:
-    """The full state for the screen (staff=False) or the console (staff=True).
-
-    `table_id`: a table host's state, limited to their table (tables.py): its wall only,
-    and no results (they span every table).
-    """
-    lang = lang or dialogue.language
-    step = dialogue.current_step
-    state: dict[str, Any] = {
+def dialogue_part(s: Session, dialogue: Dialogue) -> dict[str, Any]:
+    """The part of the live state that is the same for the screen, the console and the
+    table hosts: the public state, the dialogue's own fields and how many have joined."""
+    return {
         **public_state(s, dialogue),
         "title": dialogue.title,
         "topic": dialogue.topic,
@@ -139,8 +134,19 @@ def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None 
         "join_locked": dialogue.join_locked,
         "screen_mode": dialogue.screen_mode,
         "participants": participant_count(s, dialogue.id),
-        "step": None,
     }
+
+
+def live_state(s: Session, dialogue: Dialogue, *, staff: bool, lang: str | None = None,
+               table_id: int | None = None, common: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The full state for the screen (staff=False) or the console (staff=True).
+
+    `table_id`: a table host's state, limited to their table (tables.py): its wall only,
+    and no results (they span every table). `common`: `dialogue_part`, if already read.
+    """
+    lang = lang or dialogue.language
+    step = dialogue.current_step
+    state: dict[str, Any] = {**(common or dialogue_part(s, dialogue)), "step": None}
     if staff:
         from dialogue.commands.speaking import queue
         state["speak_queue"] = queue(s, dialogue.id)
@@ -224,11 +230,15 @@ def stamped_live_states(s: Session, dialogue_id: int, *, staff: bool = True, scr
         return {}
     out = {}
     # Tally texts ("12 dots") in the dialogue's language, whoever's write triggered this.
-    with force_locale(dialogue.language):
+    # Every view is of the same snapshot: what they share is read once, a step's votes
+    # are counted once (docs/performance.md).
+    with force_locale(dialogue.language), tally.counted_once(s):
+        common = dialogue_part(s, dialogue)
         for name, wanted in (("staff", staff), ("screen", screen)):
             if wanted:
-                out[name] = {**live_state(s, dialogue, staff=name == "staff"), "as_of": stamp}
+                out[name] = {**live_state(s, dialogue, staff=name == "staff", common=common), "as_of": stamp}
         if hosts:
             for table_id in tables.hosted_tables(s, dialogue_id):
-                out[table_part(table_id)] = {**live_state(s, dialogue, staff=True, table_id=table_id), "as_of": stamp}
+                out[table_part(table_id)] = {
+                    **live_state(s, dialogue, staff=True, table_id=table_id, common=common), "as_of": stamp}
     return out

@@ -9,8 +9,9 @@ the kinds build their results from that. Nothing here knows who voted what.
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,10 @@ from sqlalchemy.orm import Session
 from dialogue.models import StaffCount, Vote
 
 Key = tuple[int, str, int]  # (item_id, criterion, value)
+T = TypeVar("T")
+
+#: Where `counted_once` keeps the counts read in its block (a key of the session's `info`).
+_COUNTED = "osuva_counted_once"
 
 
 def split(phone: int | float = 0, staff: int | float = 0) -> dict[str, Any]:
@@ -59,8 +64,34 @@ class Counts:
         return {"phone": phone, "staff": staff, "total": [a + b for a, b in zip(phone, staff)]}
 
 
+@contextmanager
+def counted_once(s: Session) -> Iterator[None]:
+    """Within the block, a step's votes are counted in the database once, however many views
+    are built from them. The live state builds the staff's and the screen's view of one
+    snapshot several times a second; counting a large room's votes for each view was most of
+    its cost (docs/performance.md). Only for reads: a write in the block would not be seen."""
+    s.info[_COUNTED] = {}
+    try:
+        yield
+    finally:
+        s.info.pop(_COUNTED, None)
+
+
+def _once(s: Session, key: tuple, count: Callable[[], T]) -> T:
+    counted = s.info.get(_COUNTED)
+    if counted is None:
+        return count()
+    if key not in counted:
+        counted[key] = count()
+    return counted[key]
+
+
 def step_counts(s: Session, step_id: int) -> Counts:
     """Read every phone vote and staff count of a step, grouped (two queries)."""
+    return _once(s, ("counts", step_id), lambda: _read_counts(s, step_id))
+
+
+def _read_counts(s: Session, step_id: int) -> Counts:
     counts = Counts()
     rows = s.execute(select(Vote.item_id, Vote.criterion, Vote.value, func.count())
                      .where(Vote.step_id == step_id)
@@ -92,8 +123,9 @@ def participants(s: Session, step_id: int, also: Iterable[int] = ()) -> dict[str
     if not also:
         # Counted in the database: the live state is rebuilt several times a second while
         # votes come, and fetching every voter's id grows with the room (docs/performance.md).
-        phone = s.scalar(select(func.count(distinct(Vote.participant_id))).where(Vote.step_id == step_id)) or 0
-        return split(phone, staff_people(s, step_id))
+        return dict(_once(s, ("participants", step_id), lambda: split(
+            s.scalar(select(func.count(distinct(Vote.participant_id))).where(Vote.step_id == step_id)) or 0,
+            staff_people(s, step_id))))
     return split(len(phone_voters(s, step_id) | also), staff_people(s, step_id))
 
 

@@ -8,7 +8,9 @@ this one measures only what Osuva adds to each write: N participants' dots run t
 `GroupCommitter.commit` in groups, as the socket writes of a room voting at once are,
 on SQLite (synchronous=FULL, in a temporary folder). It prints the CPU per write and
 the writes per second of CPU, so a change on the write path can be judged in seconds
-(docs/performance.md). It asserts nothing about timing.
+(docs/performance.md), and then the CPU of one build of the staff's and screen's live
+state over all those votes (the broadcast does it a few times a second). It asserts
+nothing about timing.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from dialogue.actors import PARTICIPANT, Actor  # noqa: E402
 from dialogue.commands import core  # noqa: E402
 from dialogue.commands.group_commit import GroupCommitter, Job  # noqa: E402
 from dialogue.models import Base, Vote  # noqa: E402
+from dialogue.realtime import snapshot  # noqa: E402
 from tests.conftest import Factory  # noqa: E402
 from tests.support.world import World  # noqa: E402
 
@@ -42,6 +45,8 @@ def main() -> None:
     parser.add_argument("--group", type=int, default=50, help="writes in one transaction")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", help="record with py-spy (collapsed stacks) to this file")
+    parser.add_argument("--live", type=int, default=20,
+                        help="then build the staff's and screen's live state this many times")
     args = parser.parse_args()
     random.seed(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,11 +81,17 @@ def main() -> None:
                 profiler.wait(30)
             ok = sum(bool(j.response and j.response.get("ok")) for j in jobs)
             stored = db.session.query(Vote).count()
+            # What the coalesced broadcast builds a few times a second while the votes come.
+            live_cpu = time.process_time()
+            for _ in range(args.live):
+                snapshot.stamped_live_states(db.session, world.d.id)
+            live_cpu = time.process_time() - live_cpu
             print(json.dumps({
                 "writes": len(jobs), "ok": ok, "vote_rows": stored, "group": args.group,
                 "cpu_ms_per_write": round(1000 * cpu / len(jobs), 3),
                 "wall_ms_per_write": round(1000 * wall / len(jobs), 3),
                 "writes_per_cpu_second": round(len(jobs) / cpu),
+                "live_state_cpu_ms": round(1000 * live_cpu / max(1, args.live), 2),
             }))
 
 
