@@ -17,7 +17,14 @@ from pypdf import PdfReader
 
 from dialogue.activities.stations import station_code
 from tests.activities.test_stations import jpeg_with_gps
-from tests.support.live import LiveServer, Recorder, csrf_from, joined_session, socket_client
+from tests.support.live import (
+    LiveServer,
+    Recorder,
+    csrf_from,
+    facilitator_session,
+    joined_session,
+    socket_client,
+)
 from tests.support.phone import act, database, staff_socket
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "docs" / "export.schema.json").read_text())
@@ -31,7 +38,7 @@ def server(tmp_path):
     live.stop()
 
 
-def test_a_walk_with_two_groups_three_stations_and_six_phones(server, tmp_path):
+def test_a_walk_with_two_groups_three_stations_and_six_phones(server):
     d = server.new_dialogue(method="kehittamiskavely")
     with database(server) as conn:
         walk = conn.execute("SELECT id FROM step WHERE dialogue_id = ? AND kind = 'stations'", (d["id"],)).fetchone()[0]
@@ -69,12 +76,13 @@ def test_a_walk_with_two_groups_three_stations_and_six_phones(server, tmp_path):
     # Three phones a group, nine texts each; the photo's idea went to the first phone's group.
     assert set(groups) == {"Ryhmä 1", "Ryhmä 2"} and sorted(groups.values()) == [9, 10]
 
-    # The report in every format, as `flask export` writes it.
+    # The report in every format, as the facilitator downloads it from the console.
+    owner = facilitator_session(server.url)
     out = {}
-    for fmt in ("pdf", "docx", "xlsx", "csv", "json", "html"):
-        path = tmp_path / ("walk.zip" if fmt == "csv" else f"walk.{fmt}")  # CSV: a zip of CSV files
-        server.cli("export", str(d["id"]), "--format", fmt, "--out", str(path))
-        out[fmt] = path.read_bytes()
+    for fmt in ("pdf", "docx", "xlsx", "csv", "json", "html"):  # CSV: a zip of CSV files
+        response = owner.get(f"{server.url}/console/d/{d['id']}/report.{fmt}", timeout=60)
+        assert response.status_code == 200, (fmt, response.status_code)
+        out[fmt] = response.content
     pdf = PdfReader(io.BytesIO(out["pdf"]))
     text = " ".join(p.extract_text() for p in pdf.pages)
     assert all(name in text for name in STATIONS) and any(p.images for p in pdf.pages)

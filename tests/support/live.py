@@ -40,6 +40,7 @@ class LiveServer:
                     **(extra_env or {})}
         self.proc: subprocess.Popen | None = None
         self.log_path = instance / "server.log"
+        self._facilitators: set[str] = set()  # made by new_dialogue (each CLI run starts Python)
 
     @property
     def database_url(self) -> str:
@@ -87,11 +88,13 @@ class LiveServer:
     def new_dialogue(self, method: str = "ideakierros", owner: str = "ohjaaja@example.fi",
                      password: str = "salasana123") -> dict:
         """Create a facilitator (once) and a dialogue; return the CLI's JSON."""
-        try:
-            self.cli("create-facilitator", owner, "--password", password)
-        except RuntimeError as exc:
-            if "already" not in str(exc):
-                raise
+        if owner not in self._facilitators:
+            try:
+                self.cli("create-facilitator", owner, "--password", password)
+            except RuntimeError as exc:
+                if "already" not in str(exc):
+                    raise
+            self._facilitators.add(owner)
         output = self.cli("new-dialogue", "--method", method, "--title", "Live", "--owner", owner)
         return json.loads(output.strip().splitlines()[-1])
 
