@@ -67,8 +67,8 @@ def _count_other_commit(conn) -> None:
 
 def _held_lock() -> threading.Lock:
     """A one-shot signal: taken now, released once by the committer when the job is done.
-    (A threading.Event per write cost three times as much under eventlet: ~60 against ~25 µs
-    a write with its wait, measured in docs/performance.md.)"""
+    (A threading.Event per write cost twice as much under eventlet: 57 against 27 µs a wait
+    beyond the switch itself, docs/performance.md.)"""
     lock = threading.Lock()
     lock.acquire()
     return lock
