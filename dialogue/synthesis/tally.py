@@ -68,8 +68,8 @@ class Counts:
 def counted_once(s: Session) -> Iterator[None]:
     """Within the block, a step's votes are counted in the database once, however many views
     are built from them. The live state builds the staff's and the screen's view of one
-    snapshot several times a second; counting a large room's votes for each view was most of
-    its cost (docs/performance.md). Only for reads: a write in the block would not be seen."""
+    snapshot several times a second; counting a large room's votes for each view was a third
+    of its cost (docs/performance.md). Only for reads: a write in the block would not be seen."""
     s.info[_COUNTED] = {}
     try:
         yield
