@@ -81,7 +81,10 @@ def main() -> None:
                 profiler.wait(30)
             ok = sum(bool(j.response and j.response.get("ok")) for j in jobs)
             stored = db.session.query(Vote).count()
-            # What the coalesced broadcast builds a few times a second while the votes come.
+            # What the coalesced broadcast builds a few times a second while the votes come,
+            # the results shown on the screen too (as the room's tally is in bench_voting.py).
+            step.revealed = True
+            db.session.commit()
             live_cpu = time.process_time()
             for _ in range(args.live):
                 snapshot.stamped_live_states(db.session, world.d.id)
