@@ -15,6 +15,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -298,13 +299,18 @@ class Vote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
     criterion: Mapped[str] = mapped_column(String(40), default="")
     value: Mapped[int] = mapped_column(Integer)
     # In a step worked by table: the voter's table then (the report's per-table figures).
     table_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("dialogue_table.id", ondelete="SET NULL"), nullable=True)
-    __table_args__ = (UniqueConstraint("participant_id", "item_id", "criterion", name="one_vote_per_item"),)
+    __table_args__ = (
+        UniqueConstraint("participant_id", "item_id", "criterion", name="one_vote_per_item"),
+        # A voter's votes in a step, read on every vote: by the step's index alone SQLite
+        # walked all the step's votes, each vote slower than the last (docs/performance.md).
+        Index("ix_vote_participant_step", "participant_id", "step_id"),
+    )
 
 
 class StaffCount(Base):

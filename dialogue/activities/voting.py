@@ -24,6 +24,7 @@ from dialogue import tables
 from dialogue.activities.base import HIDE_RESULTS_DEFAULT, Activity, PaperQuestion, of_kind
 from dialogue.actors import FACILITATOR_ONLY, STAFF, Actor
 from dialogue.commands.core import AFTERWARDS, CommandContext, command
+from dialogue.hot_sql import HotStatement
 from dialogue.models import Dialogue, Item, Participant, StaffCount, Step, Vote
 from dialogue.synthesis import pii, tally
 from dialogue.textclean import InvalidInput, clean_bool, clean_int, clean_text
@@ -189,29 +190,30 @@ def my_votes(s: Session, step_id: int, participant_id: int) -> list[Vote]:
     return list(s.scalars(select(Vote).where(Vote.step_id == step_id, Vote.participant_id == participant_id)))
 
 
-# The vote's statements, built once and run on the session's connection, without the ORM:
-# on the per-vote path building a statement cost more than running it, and the ORM's own
-# UPDATE (which looks for the vote objects a session holds) cost more than the whole
-# insert (docs/performance.md). Vote objects a session holds are expired instead.
+# The vote's statements, built once and run on the driver's cursor: on the per-vote path
+# SQLAlchemy's building and executing a statement cost more than running it, and the ORM's
+# own UPDATE (which looks for the vote objects a session holds) cost more than the whole
+# insert (docs/performance.md, hot_sql.py). Vote objects a session holds are expired instead.
 _VOTE = Vote.__table__.c
 # (An UPDATE's parameters may not carry its columns' names: hence "the_".)
+_MINE_KEYS = ("the_item", "the_participant", "the_criterion")
 _MINE = and_(_VOTE.item_id == bindparam("the_item"), _VOTE.participant_id == bindparam("the_participant"),
              _VOTE.criterion == bindparam("the_criterion"))
-_MY_VALUES = select(_VOTE.item_id, _VOTE.value).where(
+_MY_VALUES = HotStatement(select(_VOTE.item_id, _VOTE.value).where(
     _VOTE.step_id == bindparam("step_id"), _VOTE.participant_id == bindparam("participant_id"),
-    _VOTE.criterion == bindparam("criterion"))
-_CURRENT = select(_VOTE.value).where(_MINE)
-_INSERT = insert(Vote.__table__)
-_CHANGE = update(Vote.__table__).where(_MINE).values(value=bindparam("value"))
-_REMOVE = delete(Vote.__table__).where(_MINE)
+    _VOTE.criterion == bindparam("criterion")), ("step_id", "participant_id", "criterion"))
+_CURRENT = HotStatement(select(_VOTE.value).where(_MINE), _MINE_KEYS)
+_INSERT = HotStatement(insert(Vote.__table__), ("step_id", "item_id", "participant_id", "criterion", "value", "table_id"))
+_CHANGE = HotStatement(update(Vote.__table__).where(_MINE).values(value=bindparam("value")), (*_MINE_KEYS, "value"))
+_REMOVE = HotStatement(delete(Vote.__table__).where(_MINE), _MINE_KEYS)
 
 
 def my_values(s: Session, step_id: int, participant_id: int, criterion: str = "") -> dict[int, int]:
     """A participant's votes in a step as {item id: value}: plain rows, cheaper than `my_votes`
     on the per-vote path (the load benchmark's hottest query, docs/performance.md). Read on the
     session's connection, without flushing: call it before the command writes."""
-    return dict(s.connection().execute(_MY_VALUES, {"step_id": step_id, "participant_id": participant_id,
-                                                    "criterion": criterion}).all())
+    return dict(_MY_VALUES.run(s.connection(), {"step_id": step_id, "participant_id": participant_id,
+                                                "criterion": criterion}).fetchall())
 
 
 #: `set_vote`'s default: the vote's value now is not known to the caller.
@@ -228,18 +230,19 @@ def set_vote(s: Session, step: Step, item: Item, participant_id: int, value: int
     mine = {"the_item": item.id, "the_participant": participant_id, "the_criterion": criterion}
     conn = s.connection()
     if current is LOOK_UP:
-        current = conn.execute(_CURRENT, mine).scalar()
+        row = _CURRENT.run(conn, mine).fetchone()
+        current = row[0] if row else None
     if current is None:
         if value is not None:
             # In a step worked by table, the vote counts for the voter's table too (the report's figures).
             table_id = s.get(Participant, participant_id).table_id if tables.by_table(step) else None
-            conn.execute(_INSERT, {"step_id": step.id, "item_id": item.id, "participant_id": participant_id,
+            _INSERT.run(conn, {"step_id": step.id, "item_id": item.id, "participant_id": participant_id,
                                    "criterion": criterion, "value": value, "table_id": table_id})
         return
     if value is None:
-        conn.execute(_REMOVE, mine)
+        _REMOVE.run(conn, mine)
     elif value != current:
-        conn.execute(_CHANGE, {**mine, "value": value})
+        _CHANGE.run(conn, {**mine, "value": value})
     for row in s.identity_map.values():  # (rarely any: moderation loads votes as objects)
         if isinstance(row, Vote):
             s.expire(row)

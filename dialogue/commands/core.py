@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select
@@ -24,6 +24,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from dialogue import db, tables
+from dialogue.hot_sql import HotStatement
 from dialogue.actors import FACILITATOR, Actor
 from dialogue.models import WRITABLE_STATES, AuditEvent, Dialogue, ProcessedWrite, Step
 from dialogue.realtime import broadcast
@@ -101,6 +102,12 @@ def command(name: str, roles, *, audit: bool = False, when: str = MEETING):
     return decorate
 
 
+class Now(NamedTuple):
+    """The dialogue's state and current step, as a write reads them."""
+    state: str
+    current_step_id: int | None
+
+
 @dataclass
 class CommandContext:
     """What a command works with: the session, the actor, the payload, the dialogue."""
@@ -108,7 +115,7 @@ class CommandContext:
     actor: Actor
     payload: dict[str, Any]
     #: The dialogue's state and current step, read without loading the whole dialogue.
-    now: Any
+    now: Now
     effects: list[Callable[[], None]] = field(default_factory=list)
 
     @cached_property
@@ -251,13 +258,13 @@ def _stored_ack(actor: Actor, client_id: str) -> dict[str, Any] | None:
     return _find_ack(s, actor, client_id)
 
 
-# Every write's own statements, built once and run on the session's connection without the
-# ORM: on the per-vote path building, flushing and wrapping them cost more than the vote
-# (docs/performance.md). (Nothing is pending when `now` is read; the command's own rows are
-# flushed after the acknowledgement's, in the same transaction.)
-_NOW = select(Dialogue.__table__.c.state, Dialogue.__table__.c.current_step_id).where(
-    Dialogue.__table__.c.id == bindparam("dialogue_id"))
-_PROCESSED = insert(ProcessedWrite.__table__)
+# Every write's own statements, built once and run on the driver's cursor: on the per-vote
+# path SQLAlchemy's building, flushing and executing cost more than the statements
+# (docs/performance.md, hot_sql.py). (Nothing is pending when `now` is read; the command's
+# own rows are flushed after the acknowledgement's, in the same transaction.)
+_NOW = HotStatement(select(Dialogue.__table__.c.state, Dialogue.__table__.c.current_step_id).where(
+    Dialogue.__table__.c.id == bindparam("dialogue_id")), ("dialogue_id",))
+_PROCESSED = HotStatement(insert(ProcessedWrite.__table__), ("dialogue_id", "actor", "client_id", "response"))
 
 
 def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
@@ -269,9 +276,11 @@ def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
     first answer, for both (a resent write may be refused now: its dots are spent). Not
     looking the client id up first saves a query on every write (docs/performance.md).
     """
-    now = s.connection().execute(_NOW, {"dialogue_id": actor.dialogue_id}).one_or_none()
-    if now is None:
+    conn = s.connection()
+    row = _NOW.run(conn, {"dialogue_id": actor.dialogue_id}).fetchone()
+    if row is None:
         raise CommandError(_l("This dialogue does not exist."))
+    now = Now(*row)
     refused = refusal(now, actor.role, cmd.when)
     if refused is not None:
         raise CommandError(refused)
@@ -282,7 +291,7 @@ def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
     response = {"ok": True, **result}
     # A secret link in the answer (a new helper link, say) is not kept in the database.
     stored = {k: v for k, v in response.items() if k not in SECRET_RESULTS}
-    s.connection().execute(_PROCESSED, {"dialogue_id": actor.dialogue_id, "actor": actor.key,
+    _PROCESSED.run(conn, {"dialogue_id": actor.dialogue_id, "actor": actor.key,
                                         "client_id": client_id, "response": stored})
     return response, ctx.effects
 
