@@ -237,7 +237,7 @@ def set_vote(s: Session, step: Step, item: Item, participant_id: int, value: int
             # In a step worked by table, the vote counts for the voter's table too (the report's figures).
             table_id = s.get(Participant, participant_id).table_id if tables.by_table(step) else None
             _INSERT.run(conn, {"step_id": step.id, "item_id": item.id, "participant_id": participant_id,
-                                   "criterion": criterion, "value": value, "table_id": table_id})
+                               "criterion": criterion, "value": value, "table_id": table_id})
         return
     if value is None:
         _REMOVE.run(conn, mine)

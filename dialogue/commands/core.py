@@ -24,8 +24,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from dialogue import db, tables
-from dialogue.hot_sql import HotStatement
 from dialogue.actors import FACILITATOR, Actor
+from dialogue.hot_sql import HotStatement
 from dialogue.models import WRITABLE_STATES, AuditEvent, Dialogue, ProcessedWrite, Step
 from dialogue.realtime import broadcast
 from dialogue.textclean import InvalidInput, clean_client_id, clean_int
@@ -292,7 +292,7 @@ def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
     # A secret link in the answer (a new helper link, say) is not kept in the database.
     stored = {k: v for k, v in response.items() if k not in SECRET_RESULTS}
     _PROCESSED.run(conn, {"dialogue_id": actor.dialogue_id, "actor": actor.key,
-                                        "client_id": client_id, "response": stored})
+                          "client_id": client_id, "response": stored})
     return response, ctx.effects
 
 
