@@ -4,7 +4,7 @@ Every dot vote runs four small statements (the dialogue's state, the voter's vot
 vote's insert or change, the acknowledgement's insert). Through SQLAlchemy's
 `Connection.execute` each cost about 45 µs of execution context and result objects around
 6 µs of the driver's own work: 45 % of the write (docs/performance.md). A `HotStatement` is
-still written with SQLAlchemy and compiled by it, once per dialect; it is then run on the
+still written with SQLAlchemy and compiled by it, once per dialect and set of parameters; it is run on the
 session's connection's DB-API cursor, in the session's transaction, with the types' own
 bind processors (JSON, say), the columns' Python-side defaults filled in, and the driver's
 errors raised as SQLAlchemy's (an `IntegrityError` for a broken unique rule, as before).
@@ -34,22 +34,16 @@ class _Compiled:
 
 
 class HotStatement:
-    """A SQLAlchemy statement run on the DB-API cursor, taking parameters `keys`."""
+    """A SQLAlchemy statement run on the DB-API cursor."""
 
-    def __init__(self, statement: ClauseElement, keys: tuple[str, ...]):
+    def __init__(self, statement: ClauseElement):
         # An insert's new id is not read: no RETURNING for it (PostgreSQL would add one).
         self.statement = statement.inline() if isinstance(statement, Insert) else statement
-        self.keys = keys
-        self._by_dialect: dict[str, _Compiled] = {}
+        #: Compiled once per dialect and set of parameters (an insert's columns are its parameters).
+        self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
 
-    def _compiled(self, dialect: Dialect) -> _Compiled:
-        compiled = self._by_dialect.get(dialect.name)
-        if compiled is None:
-            compiled = self._by_dialect[dialect.name] = self._compile(dialect)
-        return compiled
-
-    def _compile(self, dialect: Dialect) -> _Compiled:
-        c = self.statement.compile(dialect=dialect, column_keys=list(self.keys))
+    def _compile(self, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled:
+        c = self.statement.compile(dialect=dialect, column_keys=list(keys))
         for column in getattr(self.statement, "selected_columns", ()):
             if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
                 raise TypeError(f"{column} needs a result conversion: use Connection.execute")
@@ -57,7 +51,7 @@ class HotStatement:
                       if (p := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None}
         table = getattr(self.statement, "table", None)
         defaults = {column.key: column.default for column in (table.columns if table is not None else ())
-                    if column.key in c.binds and column.key not in self.keys and column.default is not None}
+                    if column.key in c.binds and column.key not in keys and column.default is not None}
         if any(not (d.is_scalar or d.is_callable) for d in defaults.values()):
             raise TypeError("a SQL-side default needs Connection.execute")
         order = tuple(c.positiontup) if dialect.positional else None
@@ -66,7 +60,10 @@ class HotStatement:
     def run(self, conn: Connection, params: dict[str, Any]):
         """Execute with `params` on `conn`'s driver cursor; return the cursor (for its rows)."""
         dialect = conn.dialect
-        compiled = self._compiled(dialect)
+        keys = tuple(params)
+        compiled = self._compiled.get((dialect.name, keys))
+        if compiled is None:
+            compiled = self._compiled[dialect.name, keys] = self._compile(dialect, keys)
         values = dict(params)
         for key, default in compiled.defaults.items():
             values[key] = default.arg(None) if default.is_callable else default.arg

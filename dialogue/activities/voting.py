@@ -196,16 +196,15 @@ def my_votes(s: Session, step_id: int, participant_id: int) -> list[Vote]:
 # insert (docs/performance.md, hot_sql.py). Vote objects a session holds are expired instead.
 _VOTE = Vote.__table__.c
 # (An UPDATE's parameters may not carry its columns' names: hence "the_".)
-_MINE_KEYS = ("the_item", "the_participant", "the_criterion")
 _MINE = and_(_VOTE.item_id == bindparam("the_item"), _VOTE.participant_id == bindparam("the_participant"),
              _VOTE.criterion == bindparam("the_criterion"))
 _MY_VALUES = HotStatement(select(_VOTE.item_id, _VOTE.value).where(
     _VOTE.step_id == bindparam("step_id"), _VOTE.participant_id == bindparam("participant_id"),
-    _VOTE.criterion == bindparam("criterion")), ("step_id", "participant_id", "criterion"))
-_CURRENT = HotStatement(select(_VOTE.value).where(_MINE), _MINE_KEYS)
-_INSERT = HotStatement(insert(Vote.__table__), ("step_id", "item_id", "participant_id", "criterion", "value", "table_id"))
-_CHANGE = HotStatement(update(Vote.__table__).where(_MINE).values(value=bindparam("value")), (*_MINE_KEYS, "value"))
-_REMOVE = HotStatement(delete(Vote.__table__).where(_MINE), _MINE_KEYS)
+    _VOTE.criterion == bindparam("criterion")))
+_CURRENT = HotStatement(select(_VOTE.value).where(_MINE))
+_INSERT = HotStatement(insert(Vote.__table__))
+_CHANGE = HotStatement(update(Vote.__table__).where(_MINE).values(value=bindparam("value")))
+_REMOVE = HotStatement(delete(Vote.__table__).where(_MINE))
 
 
 def my_values(s: Session, step_id: int, participant_id: int, criterion: str = "") -> dict[int, int]:

@@ -263,8 +263,8 @@ def _stored_ack(actor: Actor, client_id: str) -> dict[str, Any] | None:
 # (docs/performance.md, hot_sql.py). (Nothing is pending when `now` is read; the command's
 # own rows are flushed after the acknowledgement's, in the same transaction.)
 _NOW = HotStatement(select(Dialogue.__table__.c.state, Dialogue.__table__.c.current_step_id).where(
-    Dialogue.__table__.c.id == bindparam("dialogue_id")), ("dialogue_id",))
-_PROCESSED = HotStatement(insert(ProcessedWrite.__table__), ("dialogue_id", "actor", "client_id", "response"))
+    Dialogue.__table__.c.id == bindparam("dialogue_id")))
+_PROCESSED = HotStatement(insert(ProcessedWrite.__table__))
 
 
 def run_in(s: Session, cmd: Command, actor: Actor, payload: dict,
