@@ -4,9 +4,9 @@ Every dot vote runs four small statements (the dialogue's state, the voter's vot
 vote's insert or change, the acknowledgement's insert). Through SQLAlchemy's
 `Connection.execute` each cost about 45 µs of execution context and result objects around
 6 µs of the driver's own work: 45 % of the write (docs/performance.md). A `HotStatement` is
-still written with SQLAlchemy and compiled by it, once per dialect and set of parameters; it is run on the
-session's connection's DB-API cursor, in the session's transaction, with the types' own
-bind processors (JSON, say), the columns' Python-side defaults filled in, and the driver's
+still written with SQLAlchemy and compiled by it, once per dialect and set of parameters;
+it is run on the session's connection's DB-API cursor, in the session's transaction, with
+the types' own bind processors (JSON, say), the columns' Python-side defaults filled in, and the driver's
 errors raised as SQLAlchemy's (an `IntegrityError` for a broken unique rule, as before).
 
 For statements whose result columns need no conversion (integers, strings): checked when
