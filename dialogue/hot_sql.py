@@ -6,8 +6,9 @@ vote's insert or change, the acknowledgement's insert). Through SQLAlchemy's
 6 µs of the driver's own work: 45 % of the write (docs/performance.md). A `HotStatement` is
 still written with SQLAlchemy and compiled by it, once per dialect and set of parameters;
 it is run on the session's connection's DB-API cursor, in the session's transaction, with
-the types' own bind processors (JSON, say), the columns' Python-side defaults filled in, and the driver's
-errors raised as SQLAlchemy's (an `IntegrityError` for a broken unique rule, as before).
+the types' own bind processors (JSON, say), the columns' Python-side defaults filled in,
+and the driver's errors raised as SQLAlchemy's (an `IntegrityError` for a broken unique
+rule, as before).
 
 For statements whose result columns need no conversion (integers, strings): checked when
 the statement is compiled. Anything else keeps `Connection.execute`.
