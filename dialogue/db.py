@@ -32,6 +32,10 @@ engine: Engine | None = None
 session: scoped_session[Session] = scoped_session(sessionmaker(expire_on_commit=False))
 
 
+#: How long a write waits for another's lock (SQLite's database, PostgreSQL's rows) before
+#: giving up with an error the caller answers as "busy, try again".
+BUSY_TIMEOUT_MS = 30_000
+
 #: SQLite's durability levels one may choose (OSUVA_SQLITE_SYNCHRONOUS); FULL is the default.
 SYNCHRONOUS_LEVELS = ("FULL", "EXTRA", "NORMAL")
 
@@ -41,7 +45,7 @@ def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL", pool_t
     if synchronous not in SYNCHRONOUS_LEVELS:
         raise ValueError(f"synchronous must be one of {SYNCHRONOUS_LEVELS}")
     if url.startswith("sqlite"):
-        eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(eng, "connect")
         def _on_connect(dbapi_conn, _record):
@@ -50,7 +54,7 @@ def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL", pool_t
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             # FULL: a commit returns after the log is synced (NORMAL would lose the last
             # acknowledged writes when the machine, not the process, stops).
             cur.execute(f"PRAGMA synchronous={synchronous}")
@@ -65,8 +69,11 @@ def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL", pool_t
 
         return eng
     # Waiting for a connection: first come, first served, at most pool_timeout seconds (dbpool.py).
+    # Waiting for a row another write has locked: at most as long as SQLite's busy timeout;
+    # then the write is answered "busy, try again" (core.dispatch) instead of waiting for ever.
     return create_engine(url, poolclass=FairQueuePool, pool_size=pool_size, max_overflow=pool_size,
-                         pool_timeout=pool_timeout, pool_pre_ping=True)
+                         pool_timeout=pool_timeout, pool_pre_ping=True,
+                         connect_args={"options": f"-c lock_timeout={BUSY_TIMEOUT_MS}"})
 
 
 @contextlib.contextmanager

@@ -34,6 +34,7 @@ def test_backup_while_writing_is_consistent_and_restores(app, make, runner, tmp_
     thread.start()
     try:
         while len(written) < 50:  # let writes be under way when the backup starts
+            assert thread.is_alive(), "the writer stopped before the backup began"
             stop.wait(0.01)
         out = tmp_path / "varmuuskopio.sqlite3"
         result = runner.invoke(args=["backup", str(out)])

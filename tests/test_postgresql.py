@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from alembic import command as alembic_command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -159,3 +161,36 @@ def _another_write_waits_on_a_lock(engine, deadline: float) -> bool:
                 return True
             time.sleep(0.02)  # polling a condition with a deadline, not hoping for timing
     return False
+
+
+@pytest.fixture
+def impatient_pg_app(monkeypatch, request):
+    """pg_app, with writes waiting half a second (not 30) for a row another transaction holds."""
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 500)
+    return request.getfixturevalue("pg_app")
+
+
+def test_a_write_that_cannot_get_its_lock_is_answered_busy_and_stores_nothing(impatient_pg_app):
+    """A row held by a stuck transaction must not hold a phone's write for ever: it is told
+    "busy, try again" (its outbox resends it), and the resent write counts once."""
+    room = Room(Factory(impatient_pg_app), "dots", dots=3)
+    phone = room.phone()
+    payload = {"step_id": room.step_id, "item_id": room.item_ids()[0], "delta": 1, "client_id": cid()}
+    stuck = create_engine(impatient_pg_app.config["DATABASE_URL"], poolclass=NullPool)
+    try:
+        with stuck.connect() as conn:
+            conn.execute(text("SELECT id FROM participant WHERE id = :id FOR UPDATE"), {"id": phone.participant_id})
+            with force_locale("en"):
+                ack = dispatch(phone, "dot", dict(payload))
+            assert ack == {"ok": False, "retry": True,
+                           "error": "The server is busy. Your answer was not saved; try again."}
+            db.session.expire_all()
+            assert db.session.scalars(select(Vote).where(Vote.step_id == room.step_id)).all() == []
+            conn.rollback()  # the stuck transaction ends
+        again = dispatch(phone, "dot", dict(payload))
+        assert again["ok"] and not again.get("duplicate"), again
+        assert dispatch(phone, "dot", dict(payload)).get("duplicate")
+    finally:
+        stuck.dispose()
+    db.session.expire_all()
+    assert [v.value for v in db.session.scalars(select(Vote).where(Vote.step_id == room.step_id))] == [1]

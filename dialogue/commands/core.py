@@ -240,7 +240,7 @@ def dispatch(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
             # waiting longer helps nobody; the phone's outbox sends the write again later.
             log.warning("no database connection free for %s", name)
             return busy()
-    return _error(_l("The server is busy. Your answer was not saved; try again."))
+    return busy()
 
 
 def _find_ack(s: Session, actor: Actor, client_id: str) -> dict[str, Any] | None:
