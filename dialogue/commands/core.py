@@ -240,6 +240,8 @@ def dispatch(actor: Actor | None, name: str, payload: Any) -> dict[str, Any]:
             # waiting longer helps nobody; the phone's outbox sends the write again later.
             log.warning("no database connection free for %s", name)
             return busy()
+    # Still locked after three tries (SQLite's busy timeout, PostgreSQL's lock_timeout):
+    # the phone's outbox sends the write again later.
     return busy()
 
 
