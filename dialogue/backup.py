@@ -24,6 +24,8 @@ import click
 from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 
+from dialogue.db import BUSY_TIMEOUT_MS
+
 
 class BackupError(Exception):
     """The backup could not be made; the message says why (for the command line)."""
@@ -53,7 +55,7 @@ def backup_sqlite(database: Path, out: Path) -> str:
         raise BackupError(f"no database file at {database}")
     tmp = _private_tmp(out)
     try:
-        source = sqlite3.connect(database, timeout=30)
+        source = sqlite3.connect(database, timeout=BUSY_TIMEOUT_MS / 1000)
         target = sqlite3.connect(tmp)
         try:
             # pages=-1: everything in one step, i.e. one read transaction, one consistent state.

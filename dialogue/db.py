@@ -45,6 +45,7 @@ def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL", pool_t
     if synchronous not in SYNCHRONOUS_LEVELS:
         raise ValueError(f"synchronous must be one of {SYNCHRONOUS_LEVELS}")
     if url.startswith("sqlite"):
+        # timeout: SQLite's busy timeout (the driver sets it on every connection).
         eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(eng, "connect")
@@ -54,7 +55,6 @@ def make_engine(url: str, pool_size: int = 20, synchronous: str = "FULL", pool_t
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             # FULL: a commit returns after the log is synced (NORMAL would lose the last
             # acknowledged writes when the machine, not the process, stops).
             cur.execute(f"PRAGMA synchronous={synchronous}")

@@ -12,7 +12,6 @@ import threading
 import time
 
 import pytest
-
 from alembic import command as alembic_command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
